@@ -1,0 +1,36 @@
+//! Baton's analyzer: loads Google Cloud orchestration and choreography definitions
+//! (Workflows, Eventarc, Cloud Tasks, Cloud Scheduler, Pub/Sub, Cloud Run) into one model.
+//!
+//! **Invariant:** pure. Text in, model and findings out: no file system, terminal, DOM or
+//! network, and no panic on any input. Builds for native targets and `wasm32-unknown-unknown`.
+
+pub mod diagnostic;
+pub mod expr;
+pub mod load;
+pub mod model;
+pub mod source;
+pub mod tree;
+
+pub use diagnostic::{Diagnostic, Related, Severity};
+pub use model::{Resource, ResourceKind};
+pub use source::{FileId, Loc, Pos, SourceFile};
+
+/// Everything loaded from a set of files.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub resources: Vec<Resource>,
+    /// Loader findings (`parse-error`, `unrecognized-document`, `invalid-definition`).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads every file; `FileId(i)` in the result refers to `files[i]`.
+pub fn load(files: &[SourceFile]) -> Workspace {
+    let mut workspace = Workspace::default();
+    for (i, file) in files.iter().enumerate() {
+        let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+        let loaded = load::load_file(id, &file.path, &file.text);
+        workspace.resources.extend(loaded.resources);
+        workspace.diagnostics.extend(loaded.diagnostics);
+    }
+    workspace
+}

@@ -1,0 +1,426 @@
+//! A small located data tree built from `saphyr-parser` events.
+//!
+//! YAML and JSON both parse into [`Node`]s that remember their line and column, which
+//! `serde`-based YAML crates cannot do. Scalars keep their source text: the loaders decide
+//! what a scalar means (YAML 1.2 core schema), so `on:` and `yes` stay strings and a step
+//! named `1` keeps its name. Building is iterative and bounded (depth, alias expansion),
+//! so hostile input gives an error instead of a stack overflow or a memory blow-up.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+use crate::source::Pos;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub pos: Pos,
+    pub value: Value,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scalar {
+    pub text: String,
+    /// Quoted or block scalars are always strings; only plain scalars are typed.
+    pub plain: bool,
+    /// A `|` block scalar: its lines map 1:1 onto source lines, which lets embedded
+    /// definitions (`sourceContents: |`) keep exact positions.
+    pub literal_block: bool,
+}
+
+/// Bounds that keep parsing linear in the input size.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest nesting of lists and maps.
+    pub max_depth: usize,
+    /// Nodes that alias expansion may copy, over a whole file.
+    pub max_alias_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { max_depth: 200, max_alias_nodes: 100_000 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// Parses every document of a YAML (or JSON) stream. Documents before a syntax error are
+/// kept; parsing stops at the first error, whose position is reported.
+pub fn parse(text: &str, limits: Limits) -> (Vec<Node>, Vec<SyntaxError>) {
+    let mut builder = Builder { limits, stack: Vec::new(), anchors: HashMap::new(), alias_nodes: 0, docs: Vec::new(), errors: Vec::new() };
+    for event in Parser::new_from_str(text) {
+        match event {
+            Ok((event, span)) => {
+                let pos = Pos::new(to_u32(span.start.line()), to_u32(span.start.col() + 1));
+                if let Err(error) = builder.event(event, pos) {
+                    builder.errors.push(error);
+                    break;
+                }
+            }
+            Err(error) => {
+                let marker = error.marker();
+                let pos = Pos::new(to_u32(marker.line()), to_u32(marker.col() + 1));
+                builder.errors.push(SyntaxError { pos, message: error.info().to_string() });
+                break;
+            }
+        }
+    }
+    (builder.docs, builder.errors)
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+enum Frame {
+    Seq { pos: Pos, anchor: usize, items: Vec<Node> },
+    Map { pos: Pos, anchor: usize, entries: Vec<(Node, Node)>, key: Option<Node> },
+}
+
+struct Builder {
+    limits: Limits,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    alias_nodes: usize,
+    docs: Vec<Node>,
+    errors: Vec<SyntaxError>,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, pos: Pos) -> Result<(), SyntaxError> {
+        match event {
+            Event::Scalar(text, style, anchor, _tag) => {
+                let scalar = Scalar {
+                    text: text.into_owned(),
+                    plain: style == ScalarStyle::Plain,
+                    literal_block: style == ScalarStyle::Literal,
+                };
+                self.finish(Node { pos, value: Value::Scalar(scalar) }, anchor)
+            }
+            Event::SequenceStart(anchor, _) => self.open(Frame::Seq { pos, anchor, items: Vec::new() }, pos),
+            Event::MappingStart(anchor, _) => self.open(Frame::Map { pos, anchor, entries: Vec::new(), key: None }, pos),
+            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
+                Some(Frame::Seq { pos, anchor, items }) => self.finish(Node { pos, value: Value::Seq(items) }, anchor),
+                Some(Frame::Map { pos, anchor, entries, .. }) => self.finish(Node { pos, value: Value::Map(entries) }, anchor),
+                None => Ok(()),
+            },
+            Event::Alias(id) => {
+                let Some((node, size)) = self.anchors.get(&id) else {
+                    return Err(SyntaxError { pos, message: "alias refers to an unknown anchor".into() });
+                };
+                self.alias_nodes += size;
+                if self.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(SyntaxError {
+                        pos,
+                        message: format!("alias expansion exceeds {} nodes (a \"billion laughs\" document?)", self.limits.max_alias_nodes),
+                    });
+                }
+                let node = node.clone();
+                self.finish(node, 0)
+            }
+            Event::DocumentStart(_) => {
+                self.anchors.clear();
+                Ok(())
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => Ok(()),
+        }
+    }
+
+    fn open(&mut self, frame: Frame, pos: Pos) -> Result<(), SyntaxError> {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(SyntaxError { pos, message: format!("nesting deeper than {} levels", self.limits.max_depth) });
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    /// Attaches a completed node to its parent, or ends the document.
+    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, (node.clone(), node_count(&node)));
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => {
+                    if let Some((first, _)) = entries.iter().find(|(existing, _)| same_key(existing, &k)) {
+                        return Err(SyntaxError {
+                            pos: k.pos,
+                            message: format!("duplicate key `{}` (first defined at line {})", k.display(), first.pos.line),
+                        });
+                    }
+                    entries.push((k, node));
+                }
+            },
+        }
+        Ok(())
+    }
+}
+
+fn same_key(a: &Node, b: &Node) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Scalar(x), Value::Scalar(y)) => x.text == y.text,
+        _ => false,
+    }
+}
+
+fn node_count(node: &Node) -> usize {
+    let mut count = 0;
+    let mut todo = vec![node];
+    while let Some(n) = todo.pop() {
+        count += 1;
+        match &n.value {
+            Value::Scalar(_) => {}
+            Value::Seq(items) => todo.extend(items),
+            Value::Map(entries) => todo.extend(entries.iter().flat_map(|(k, v)| [k, v])),
+        }
+    }
+    count
+}
+
+impl Node {
+    pub fn scalar(&self) -> Option<&Scalar> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The text of a non-null scalar (numbers and booleans included, as written).
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(s) if !s.is_null() => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.value {
+            Value::Scalar(s) if s.plain => match s.text.as_str() {
+                "true" | "True" | "TRUE" => Some(true),
+                "false" | "False" | "FALSE" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// An integer written as a plain scalar (or, leniently, a quoted one: gcloud quotes int64s).
+    pub fn as_i64(&self) -> Option<i64> {
+        let s = self.scalar()?;
+        let text = s.text.trim();
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text.strip_prefix('+').unwrap_or(text)),
+        };
+        let value = if let Some(hex) = digits.strip_prefix("0x") {
+            i64::from_str_radix(hex, 16).ok()?
+        } else if let Some(oct) = digits.strip_prefix("0o") {
+            i64::from_str_radix(oct, 8).ok()?
+        } else {
+            digits.parse::<i64>().ok()?
+        };
+        Some(if negative { -value } else { value })
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        let s = self.scalar()?;
+        self.as_i64().map(|i| i as f64).or_else(|| s.text.trim().parse::<f64>().ok())
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.value {
+            Value::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar(s) if s.is_null())
+    }
+
+    /// Looks up `key` in a map node; `None` for other nodes.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.get_entry(key).map(|(_, v)| v)
+    }
+
+    /// Looks up `key` and returns the key node too (for its position).
+    pub fn get_entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        self.as_map()?.iter().find(|(k, _)| k.scalar().is_some_and(|s| s.text == key)).map(|(k, v)| (k, v))
+    }
+
+    /// Follows a path of map keys.
+    pub fn path(&self, keys: &[&str]) -> Option<&Node> {
+        keys.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    /// What the node is, for error messages.
+    pub fn kind_name(&self) -> &'static str {
+        match &self.value {
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a map",
+            Value::Scalar(s) if s.is_null() => "null",
+            Value::Scalar(_) if self.as_bool().is_some() => "a boolean",
+            Value::Scalar(s) if s.plain && self.as_f64().is_some() => "a number",
+            Value::Scalar(_) => "a string",
+        }
+    }
+
+    /// Short text for messages: the scalar, or `[...]`/`{...}`.
+    pub fn display(&self) -> String {
+        match &self.value {
+            Value::Scalar(s) => truncate(&s.text, 80),
+            Value::Seq(_) => "[...]".into(),
+            Value::Map(_) => "{...}".into(),
+        }
+    }
+
+    /// Visits every node, parents before children.
+    pub fn walk<'a>(&'a self, mut f: impl FnMut(&'a Node)) {
+        let mut todo = vec![self];
+        while let Some(n) = todo.pop() {
+            f(n);
+            match &n.value {
+                Value::Scalar(_) => {}
+                Value::Seq(items) => todo.extend(items.iter().rev()),
+                Value::Map(entries) => todo.extend(entries.iter().rev().flat_map(|(k, v)| [v, k])),
+            }
+        }
+    }
+
+    /// Moves every position, e.g. from an embedded definition into its host file.
+    pub fn remap(&mut self, f: &impl Fn(Pos) -> Pos) {
+        let mut todo = vec![self];
+        while let Some(n) = todo.pop() {
+            n.pos = f(n.pos);
+            match &mut n.value {
+                Value::Scalar(_) => {}
+                Value::Seq(items) => todo.extend(items.iter_mut()),
+                Value::Map(entries) => todo.extend(entries.iter_mut().flat_map(|(k, v)| [k, v])),
+            }
+        }
+    }
+}
+
+impl Scalar {
+    pub fn is_null(&self) -> bool {
+        self.plain && matches!(self.text.as_str(), "" | "~" | "null" | "Null" | "NULL")
+    }
+}
+
+/// Cuts `text` to at most `max` characters, marking the cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Node {
+        let (mut docs, errors) = parse(text, Limits::default());
+        assert_eq!(errors, vec![]);
+        assert_eq!(docs.len(), 1);
+        docs.remove(0)
+    }
+
+    #[test]
+    fn positions_are_one_based() {
+        let doc = one("a:\n  b: [1, x]\n");
+        let (key, value) = doc.get_entry("a").unwrap();
+        assert_eq!(key.pos, Pos::new(1, 1));
+        let b = value.get("b").unwrap();
+        assert_eq!(b.pos, Pos::new(2, 6));
+        assert_eq!(b.as_seq().unwrap()[1].pos, Pos::new(2, 10));
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_stay_strings() {
+        let doc = one("on: yes\nx: true\n");
+        assert_eq!(doc.get("on").unwrap().as_bool(), None);
+        assert_eq!(doc.get("on").unwrap().as_str(), Some("yes"));
+        assert_eq!(doc.get("x").unwrap().as_bool(), Some(true));
+    }
+
+    #[test]
+    fn quoted_scalars_are_not_typed() {
+        let doc = one("a: 'true'\nb: \"12\"\nc: 12\n");
+        assert_eq!(doc.get("a").unwrap().as_bool(), None);
+        assert_eq!(doc.get("b").unwrap().kind_name(), "a string");
+        assert_eq!(doc.get("c").unwrap().kind_name(), "a number");
+    }
+
+    #[test]
+    fn multi_document_stream() {
+        let (docs, errors) = parse("a: 1\n---\nb: 2\n---\n- c\n", Limits::default());
+        assert!(errors.is_empty());
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[1].get("b").unwrap().pos.line, 3);
+    }
+
+    #[test]
+    fn documents_before_an_error_are_kept() {
+        let (docs, errors) = parse("a: 1\n---\nb: [\n", Limits::default());
+        assert_eq!(docs.len(), 1);
+        assert_eq!(errors.len(), 1);
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let (_, errors) = parse("a: 1\nb: 2\na: 3\n", Limits::default());
+        assert_eq!(errors[0].pos, Pos::new(3, 1));
+        assert!(errors[0].message.contains("duplicate key `a`"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn alias_bomb_is_bounded() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in 'b'..='j' {
+            text.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            prev = name;
+        }
+        let (_, errors) = parse(&text, Limits::default());
+        assert!(errors[0].message.contains("alias expansion"), "{:?}", errors);
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let text = "- ".repeat(5000) + "x\n";
+        let (_, errors) = parse(&text, Limits::default());
+        assert!(!errors.is_empty());
+        let text = "[".repeat(100_000);
+        let (_, errors) = parse(&text, Limits::default());
+        assert!(!errors.is_empty());
+    }
+
+    #[test]
+    fn json_with_tabs() {
+        let doc = one("{\n\t\"a\": [1,\n\t\t2]\n}");
+        assert_eq!(doc.get("a").unwrap().as_seq().unwrap()[1].as_i64(), Some(2));
+    }
+}

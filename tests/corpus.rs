@@ -1,0 +1,139 @@
+//! The real corpus (`../shared/corpus`, 441 public definitions): everything loads without a
+//! panic, every workflow yields its steps, and a hand-checked sample has the right counts
+//! and positions.
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use baton_analyzer::model::{visit_steps, ResourceKind, Workflow};
+use baton_analyzer::{load, SourceFile, Workspace};
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+}
+
+/// `(path in corpus, kind)` rows of MANIFEST.tsv.
+fn manifest() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(corpus_dir().join("MANIFEST.tsv")).expect("the corpus sits beside the repository");
+    text.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            Some((cols.first()?.to_string(), cols.get(5)?.to_string()))
+        })
+        .collect()
+}
+
+fn load_one(path: &str) -> Workspace {
+    let text = std::fs::read_to_string(corpus_dir().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    load(&[SourceFile::new(path, text)])
+}
+
+fn workflows(ws: &Workspace) -> Vec<(&str, &Workflow)> {
+    ws.resources
+        .iter()
+        .filter_map(|r| match &r.kind {
+            ResourceKind::Workflow(w) => Some((r.name.as_str(), w)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Files that Google's YAML reader accepts but a strict YAML 1.2 parser rejects.
+const STRICT_YAML_REJECTS: [(&str, u32); 1] = [
+    // A multi-line single-quoted scalar whose continuation lines are not indented past
+    // their key: libyaml-style parsers accept it, YAML 1.2 forbids it.
+    ("GoogleCloudPlatform__workflows-demos/vertexai/parallel-summaries/parallel-summaries-connector.yaml", 93),
+];
+
+#[test]
+fn whole_corpus_loads_without_panic_and_nothing_is_silently_dropped() {
+    let rows = manifest();
+    assert!(rows.len() >= 440, "expected the full corpus, found {} rows", rows.len());
+    let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for (path, kind) in &rows {
+        let result = catch_unwind(AssertUnwindSafe(|| load_one(path)));
+        let Ok(ws) = result else {
+            failures.push(format!("{path}: panicked"));
+            continue;
+        };
+        if ws.resources.is_empty() && ws.diagnostics.is_empty() {
+            failures.push(format!("{path}: no resource and no finding"));
+        }
+        *by_kind.entry(kind.clone()).or_default() += ws.resources.len();
+        if kind == "workflow" {
+            let parse_error = ws.diagnostics.iter().find(|d| d.rule == "parse-error");
+            match STRICT_YAML_REJECTS.iter().find(|(p, _)| p == path) {
+                Some((_, line)) => assert_eq!(parse_error.map(|d| d.loc.line), Some(*line), "{path}"),
+                None => {
+                    let wfs = workflows(&ws);
+                    if wfs.is_empty() || wfs.iter().any(|(_, w)| w.step_count() == 0) {
+                        failures.push(format!("{path}: no steps ({:?})", ws.diagnostics));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Every modelled kind is found in quantity.
+    assert!(by_kind["workflow"] >= 326, "{by_kind:?}");
+    assert!(by_kind["pubsub"] >= 30, "{by_kind:?}");
+    assert!(by_kind["run"] >= 15, "{by_kind:?}");
+    assert!(by_kind["scheduler"] >= 10, "{by_kind:?}");
+    assert!(by_kind["tasks"] >= 4, "{by_kind:?}");
+    assert!(by_kind["eventarc"] >= 5, "{by_kind:?}");
+}
+
+/// `workflows-samples` ships every sample as YAML and as JSON: both must give the same steps.
+#[test]
+fn yaml_and_json_twins_give_the_same_steps() {
+    let mut compared = 0;
+    for (path, _) in manifest() {
+        let Some(stem) = path.strip_suffix(".workflows.yaml") else { continue };
+        let twin = format!("{stem}.workflows.json");
+        if !corpus_dir().join(&twin).exists() {
+            continue;
+        }
+        let names = |ws: &Workspace| -> Vec<String> {
+            let mut out = Vec::new();
+            for (_, w) in workflows(ws) {
+                for sub in &w.subworkflows {
+                    visit_steps(&sub.steps, &mut |s| out.push(format!("{}/{}", sub.name, s.name)));
+                }
+            }
+            out
+        };
+        let (yaml, json) = (load_one(&path), load_one(&twin));
+        assert_eq!(names(&yaml), names(&json), "{path} vs {twin}");
+        compared += 1;
+    }
+    assert!(compared >= 90, "only {compared} twins compared");
+}
+
+#[test]
+fn hand_checked_step_counts_and_positions() {
+    let ws = load_one("lemonberrylabs__gcw-emulator/test/integration/testdata/workflows/next_jump.yaml");
+    let (name, wf) = workflows(&ws)[0];
+    assert_eq!(name, "next_jump");
+    let steps: Vec<_> = wf.subworkflows[0].steps.iter().map(|s| (s.name.as_str(), s.loc.line, s.loc.column)).collect();
+    assert_eq!(steps, [("step1", 3, 7), ("step2", 7, 7), ("step3", 10, 7), ("done", 13, 7)]);
+
+    let ws = load_one("GoogleCloudPlatform__workflows-samples/src/args.workflows.yaml");
+    assert_eq!(workflows(&ws)[0].1.step_count(), 2);
+
+    // The syntax cheat sheet: 33 top-level steps in main (two of them named `init`).
+    let ws = load_one("GoogleCloudPlatform__workflows-demos/syntax-cheat-sheet/workflow.yaml");
+    let (name, wf) = workflows(&ws)[0];
+    assert_eq!(name, "syntax-cheat-sheet");
+    let main = &wf.subworkflows[0];
+    assert_eq!(main.steps.len(), 33);
+    assert_eq!(wf.subworkflows[1].name, "subworkflow_name_message");
+    assert_eq!(main.steps.iter().filter(|s| s.name == "init").map(|s| s.loc.line).collect::<Vec<_>>(), [146, 169]);
+    let mut nested = Vec::new();
+    visit_steps(&main.steps, &mut |s| nested.push((s.name.as_str(), s.loc.line)));
+    assert!(nested.contains(&("sumMap", 129)));
+    assert!(nested.contains(&("getNotificationCall", 163)));
+    assert!(nested.contains(&("stepB", 204)));
+}
