@@ -15,7 +15,8 @@ fn corpus_dir() -> PathBuf {
 
 /// `(path in corpus, kind)` rows of MANIFEST.tsv.
 fn manifest() -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(corpus_dir().join("MANIFEST.tsv")).expect("the corpus sits beside the repository");
+    let text = std::fs::read_to_string(corpus_dir().join("MANIFEST.tsv"))
+        .expect("the corpus sits beside the repository");
     text.lines()
         .skip(1)
         .filter_map(|line| {
@@ -26,7 +27,8 @@ fn manifest() -> Vec<(String, String)> {
 }
 
 fn load_one(path: &str) -> Workspace {
-    let text = std::fs::read_to_string(corpus_dir().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let text =
+        std::fs::read_to_string(corpus_dir().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
     load(&[SourceFile::new(path, text)])
 }
 
@@ -50,7 +52,11 @@ const STRICT_YAML_REJECTS: [(&str, u32); 1] = [
 #[test]
 fn whole_corpus_loads_without_panic_and_nothing_is_silently_dropped() {
     let rows = manifest();
-    assert!(rows.len() >= 440, "expected the full corpus, found {} rows", rows.len());
+    assert!(
+        rows.len() >= 440,
+        "expected the full corpus, found {} rows",
+        rows.len()
+    );
     let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();
     for (path, kind) in &rows {
@@ -66,7 +72,9 @@ fn whole_corpus_loads_without_panic_and_nothing_is_silently_dropped() {
         if kind == "workflow" {
             let parse_error = ws.diagnostics.iter().find(|d| d.rule == "parse-error");
             match STRICT_YAML_REJECTS.iter().find(|(p, _)| p == path) {
-                Some((_, line)) => assert_eq!(parse_error.map(|d| d.loc.line), Some(*line), "{path}"),
+                Some((_, line)) => {
+                    assert_eq!(parse_error.map(|d| d.loc.line), Some(*line), "{path}")
+                }
                 None => {
                     let wfs = workflows(&ws);
                     if wfs.is_empty() || wfs.iter().any(|(_, w)| w.step_count() == 0) {
@@ -91,7 +99,9 @@ fn whole_corpus_loads_without_panic_and_nothing_is_silently_dropped() {
 fn yaml_and_json_twins_give_the_same_steps() {
     let mut compared = 0;
     for (path, _) in manifest() {
-        let Some(stem) = path.strip_suffix(".workflows.yaml") else { continue };
+        let Some(stem) = path.strip_suffix(".workflows.yaml") else {
+            continue;
+        };
         let twin = format!("{stem}.workflows.json");
         if !corpus_dir().join(&twin).exists() {
             continue;
@@ -100,7 +110,9 @@ fn yaml_and_json_twins_give_the_same_steps() {
             let mut out = Vec::new();
             for (_, w) in workflows(ws) {
                 for sub in &w.subworkflows {
-                    visit_steps(&sub.steps, &mut |s| out.push(format!("{}/{}", sub.name, s.name)));
+                    visit_steps(&sub.steps, &mut |s| {
+                        out.push(format!("{}/{}", sub.name, s.name))
+                    });
                 }
             }
             out
@@ -114,11 +126,24 @@ fn yaml_and_json_twins_give_the_same_steps() {
 
 #[test]
 fn hand_checked_step_counts_and_positions() {
-    let ws = load_one("lemonberrylabs__gcw-emulator/test/integration/testdata/workflows/next_jump.yaml");
+    let ws =
+        load_one("lemonberrylabs__gcw-emulator/test/integration/testdata/workflows/next_jump.yaml");
     let (name, wf) = workflows(&ws)[0];
     assert_eq!(name, "next_jump");
-    let steps: Vec<_> = wf.subworkflows[0].steps.iter().map(|s| (s.name.as_str(), s.loc.line, s.loc.column)).collect();
-    assert_eq!(steps, [("step1", 3, 7), ("step2", 7, 7), ("step3", 10, 7), ("done", 13, 7)]);
+    let steps: Vec<_> = wf.subworkflows[0]
+        .steps
+        .iter()
+        .map(|s| (s.name.as_str(), s.loc.line, s.loc.column))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("step1", 3, 7),
+            ("step2", 7, 7),
+            ("step3", 10, 7),
+            ("done", 13, 7)
+        ]
+    );
 
     let ws = load_one("GoogleCloudPlatform__workflows-samples/src/args.workflows.yaml");
     assert_eq!(workflows(&ws)[0].1.step_count(), 2);
@@ -130,10 +155,86 @@ fn hand_checked_step_counts_and_positions() {
     let main = &wf.subworkflows[0];
     assert_eq!(main.steps.len(), 33);
     assert_eq!(wf.subworkflows[1].name, "subworkflow_name_message");
-    assert_eq!(main.steps.iter().filter(|s| s.name == "init").map(|s| s.loc.line).collect::<Vec<_>>(), [146, 169]);
+    assert_eq!(
+        main.steps
+            .iter()
+            .filter(|s| s.name == "init")
+            .map(|s| s.loc.line)
+            .collect::<Vec<_>>(),
+        [146, 169]
+    );
     let mut nested = Vec::new();
-    visit_steps(&main.steps, &mut |s| nested.push((s.name.as_str(), s.loc.line)));
+    visit_steps(&main.steps, &mut |s| {
+        nested.push((s.name.as_str(), s.loc.line))
+    });
     assert!(nested.contains(&("sumMap", 129)));
     assert!(nested.contains(&("getNotificationCall", 163)));
     assert!(nested.contains(&("stepB", 204)));
+}
+
+fn findings_of(path: &str, rule: &str) -> Vec<(u32, String)> {
+    let text =
+        std::fs::read_to_string(corpus_dir().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    baton_analyzer::analyze(&[SourceFile::new(path, text)])
+        .findings
+        .into_iter()
+        .filter(|d| d.rule == rule)
+        .map(|d| (d.loc.line, d.subject.unwrap_or_default()))
+        .collect()
+}
+
+/// The cheat sheet's real dead code: `step_with_end` is jumped over, and everything after the
+/// uncaught `raise_custom_string_error` can never run (nested steps are not repeated).
+#[test]
+fn syntax_cheat_sheet_unreachable_steps_are_found() {
+    let found = findings_of(
+        "GoogleCloudPlatform__workflows-demos/syntax-cheat-sheet/workflow.yaml",
+        "unreachable-step",
+    );
+    let names: Vec<&str> = found.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "step_with_end",
+            "raise_custom_map_error",
+            "try_retry_except",
+            "http_get",
+            "http_post",
+            "log",
+            "get_env_vars",
+            "get_now",
+            "wait",
+            "insert_machine",
+            "return_multiple_values",
+            "return_single_value"
+        ]
+    );
+    assert_eq!(found[0].0, 91);
+    let duplicates = findings_of(
+        "GoogleCloudPlatform__workflows-demos/syntax-cheat-sheet/workflow.yaml",
+        "duplicate-step",
+    );
+    assert_eq!(duplicates, [(169, "init".to_string())]);
+}
+
+/// Subworkflows used only as custom retry predicates are used.
+#[test]
+fn retry_predicate_subworkflows_are_not_unused() {
+    for path in [
+        "GoogleCloudPlatform__workflows-samples/src/error_retry_predicate.workflows.yaml",
+        "GoogleCloudPlatform__workflows-samples/src/error_retry_http_status.workflows.yaml",
+        "GoogleCloudPlatform__workflows-samples/src/error_retry_500.workflows.yaml",
+        "GoogleCloudPlatform__workflows-samples/src/error_retry_http_other.workflows.yaml",
+    ] {
+        assert_eq!(findings_of(path, "unused-subworkflow"), [], "{path}");
+        assert_eq!(findings_of(path, "unreachable-step"), [], "{path}");
+    }
+    // The one subworkflow of the corpus that nothing calls (its call is commented out).
+    assert_eq!(
+        findings_of(
+            "GoogleCloudPlatform__workflows-demos/state-management-firestore/workflow.yaml",
+            "unused-subworkflow"
+        ),
+        [(125, "firestore_clear".to_string())]
+    );
 }

@@ -41,8 +41,20 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &'static str, severity: Severity, loc: Loc, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { rule, severity, message: message.into(), loc, subject: None, related: Vec::new() }
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        loc: Loc,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            rule,
+            severity,
+            message: message.into(),
+            loc,
+            subject: None,
+            related: Vec::new(),
+        }
     }
 
     pub fn with_subject(mut self, subject: impl Into<String>) -> Diagnostic {
@@ -51,7 +63,10 @@ impl Diagnostic {
     }
 
     pub fn with_related(mut self, loc: Loc, message: impl Into<String>) -> Diagnostic {
-        self.related.push(Related { loc, message: message.into() });
+        self.related.push(Related {
+            loc,
+            message: message.into(),
+        });
         self
     }
 }

@@ -4,13 +4,17 @@
 //! **Invariant:** pure. Text in, model and findings out: no file system, terminal, DOM or
 //! network, and no panic on any input. Builds for native targets and `wasm32-unknown-unknown`.
 
+pub mod analysis;
 pub mod diagnostic;
 pub mod expr;
+pub mod flow;
 pub mod load;
 pub mod model;
+pub mod rules;
 pub mod source;
 pub mod tree;
 
+pub use analysis::{analyze, Report};
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use model::{Resource, ResourceKind};
 pub use source::{FileId, Loc, Pos, SourceFile};

@@ -153,7 +153,12 @@ impl Condition {
         if let Some(b) = self.condition.as_bool() {
             return Some(b);
         }
-        match self.condition.as_str().and_then(crate::expr::expression)?.trim() {
+        match self
+            .condition
+            .as_str()
+            .and_then(crate::expr::expression)?
+            .trim()
+        {
             "true" => Some(true),
             "false" => Some(false),
             _ => None,
@@ -226,7 +231,10 @@ impl StepKind {
     /// The nested step lists of this kind, in source order.
     pub fn blocks(&self) -> Vec<&[Step]> {
         match self {
-            StepKind::Switch(conditions) => conditions.iter().flat_map(|c| c.body.kind.blocks()).collect(),
+            StepKind::Switch(conditions) => conditions
+                .iter()
+                .flat_map(|c| c.body.kind.blocks())
+                .collect(),
             StepKind::For(f) => vec![&f.steps],
             StepKind::Parallel(p) => match &p.work {
                 ParallelWork::Branches(branches) => vec![&branches[..]],
@@ -240,7 +248,11 @@ impl StepKind {
                 blocks
             }
             StepKind::Steps(steps) => vec![steps],
-            StepKind::Jump | StepKind::Assign(_) | StepKind::Call(_) | StepKind::Raise(_) | StepKind::Return(_) => Vec::new(),
+            StepKind::Jump
+            | StepKind::Assign(_)
+            | StepKind::Call(_)
+            | StepKind::Raise(_)
+            | StepKind::Return(_) => Vec::new(),
         }
     }
 }
@@ -270,7 +282,10 @@ pub struct Trigger {
 
 impl Trigger {
     pub fn filter(&self, attribute: &str) -> Option<&str> {
-        self.event_filters.iter().find(|f| f.attribute == attribute).map(|f| f.value.as_str())
+        self.event_filters
+            .iter()
+            .find(|f| f.attribute == attribute)
+            .map(|f| f.value.as_str())
     }
 }
 
@@ -283,11 +298,17 @@ pub struct EventFilter {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Destination {
-    CloudRun { service: String, region: Option<String>, path: Option<String> },
+    CloudRun {
+        service: String,
+        region: Option<String>,
+        path: Option<String>,
+    },
     /// Full or short workflow name.
     Workflow(String),
     CloudFunction(String),
-    Gke { service: String },
+    Gke {
+        service: String,
+    },
     HttpEndpoint(String),
 }
 
@@ -332,9 +353,18 @@ pub struct Job {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum JobTarget {
-    Http { uri: String, method: Option<String>, auth: Auth },
-    PubSub { topic: String },
-    AppEngine { service: Option<String>, relative_uri: Option<String> },
+    Http {
+        uri: String,
+        method: Option<String>,
+        auth: Auth,
+    },
+    PubSub {
+        topic: String,
+    },
+    AppEngine {
+        service: Option<String>,
+        relative_uri: Option<String>,
+    },
 }
 
 /// How a push (Scheduler, Tasks, Pub/Sub) authenticates to its target.

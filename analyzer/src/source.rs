@@ -14,7 +14,10 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        SourceFile { path: path.into(), text: text.into() }
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+        }
     }
 }
 
@@ -41,7 +44,11 @@ pub struct Loc {
 
 impl Loc {
     pub fn new(file: FileId, pos: Pos) -> Loc {
-        Loc { file, line: pos.line, column: pos.column }
+        Loc {
+            file,
+            line: pos.line,
+            column: pos.column,
+        }
     }
 
     pub fn pos(self) -> Pos {
@@ -52,5 +59,7 @@ impl Loc {
 /// Returns the text of 1-based line `line` without its line ending, if it exists.
 pub fn line_text(text: &str, line: u32) -> Option<&str> {
     let index = usize::try_from(line).ok()?.checked_sub(1)?;
-    text.split('\n').nth(index).map(|l| l.strip_suffix('\r').unwrap_or(l))
+    text.split('\n')
+        .nth(index)
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
 }

@@ -46,7 +46,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_depth: 200, max_alias_nodes: 100_000 }
+        Limits {
+            max_depth: 200,
+            max_alias_nodes: 100_000,
+        }
     }
 }
 
@@ -59,7 +62,14 @@ pub struct SyntaxError {
 /// Parses every document of a YAML (or JSON) stream. Documents before a syntax error are
 /// kept; parsing stops at the first error, whose position is reported.
 pub fn parse(text: &str, limits: Limits) -> (Vec<Node>, Vec<SyntaxError>) {
-    let mut builder = Builder { limits, stack: Vec::new(), anchors: HashMap::new(), alias_nodes: 0, docs: Vec::new(), errors: Vec::new() };
+    let mut builder = Builder {
+        limits,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+        docs: Vec::new(),
+        errors: Vec::new(),
+    };
     for event in Parser::new_from_str(text) {
         match event {
             Ok((event, span)) => {
@@ -72,7 +82,10 @@ pub fn parse(text: &str, limits: Limits) -> (Vec<Node>, Vec<SyntaxError>) {
             Err(error) => {
                 let marker = error.marker();
                 let pos = Pos::new(to_u32(marker.line()), to_u32(marker.col() + 1));
-                builder.errors.push(SyntaxError { pos, message: error.info().to_string() });
+                builder.errors.push(SyntaxError {
+                    pos,
+                    message: error.info().to_string(),
+                });
                 break;
             }
         }
@@ -85,8 +98,17 @@ fn to_u32(n: usize) -> u32 {
 }
 
 enum Frame {
-    Seq { pos: Pos, anchor: usize, items: Vec<Node> },
-    Map { pos: Pos, anchor: usize, entries: Vec<(Node, Node)>, key: Option<Node> },
+    Seq {
+        pos: Pos,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        pos: Pos,
+        anchor: usize,
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+    },
 }
 
 struct Builder {
@@ -107,24 +129,68 @@ impl Builder {
                     plain: style == ScalarStyle::Plain,
                     literal_block: style == ScalarStyle::Literal,
                 };
-                self.finish(Node { pos, value: Value::Scalar(scalar) }, anchor)
+                self.finish(
+                    Node {
+                        pos,
+                        value: Value::Scalar(scalar),
+                    },
+                    anchor,
+                )
             }
-            Event::SequenceStart(anchor, _) => self.open(Frame::Seq { pos, anchor, items: Vec::new() }, pos),
-            Event::MappingStart(anchor, _) => self.open(Frame::Map { pos, anchor, entries: Vec::new(), key: None }, pos),
+            Event::SequenceStart(anchor, _) => self.open(
+                Frame::Seq {
+                    pos,
+                    anchor,
+                    items: Vec::new(),
+                },
+                pos,
+            ),
+            Event::MappingStart(anchor, _) => self.open(
+                Frame::Map {
+                    pos,
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                },
+                pos,
+            ),
             Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
-                Some(Frame::Seq { pos, anchor, items }) => self.finish(Node { pos, value: Value::Seq(items) }, anchor),
-                Some(Frame::Map { pos, anchor, entries, .. }) => self.finish(Node { pos, value: Value::Map(entries) }, anchor),
+                Some(Frame::Seq { pos, anchor, items }) => self.finish(
+                    Node {
+                        pos,
+                        value: Value::Seq(items),
+                    },
+                    anchor,
+                ),
+                Some(Frame::Map {
+                    pos,
+                    anchor,
+                    entries,
+                    ..
+                }) => self.finish(
+                    Node {
+                        pos,
+                        value: Value::Map(entries),
+                    },
+                    anchor,
+                ),
                 None => Ok(()),
             },
             Event::Alias(id) => {
                 let Some((node, size)) = self.anchors.get(&id) else {
-                    return Err(SyntaxError { pos, message: "alias refers to an unknown anchor".into() });
+                    return Err(SyntaxError {
+                        pos,
+                        message: "alias refers to an unknown anchor".into(),
+                    });
                 };
                 self.alias_nodes += size;
                 if self.alias_nodes > self.limits.max_alias_nodes {
                     return Err(SyntaxError {
                         pos,
-                        message: format!("alias expansion exceeds {} nodes (a \"billion laughs\" document?)", self.limits.max_alias_nodes),
+                        message: format!(
+                            "alias expansion exceeds {} nodes (a \"billion laughs\" document?)",
+                            self.limits.max_alias_nodes
+                        ),
                     });
                 }
                 let node = node.clone();
@@ -140,7 +206,10 @@ impl Builder {
 
     fn open(&mut self, frame: Frame, pos: Pos) -> Result<(), SyntaxError> {
         if self.stack.len() >= self.limits.max_depth {
-            return Err(SyntaxError { pos, message: format!("nesting deeper than {} levels", self.limits.max_depth) });
+            return Err(SyntaxError {
+                pos,
+                message: format!("nesting deeper than {} levels", self.limits.max_depth),
+            });
         }
         self.stack.push(frame);
         Ok(())
@@ -149,7 +218,8 @@ impl Builder {
     /// Attaches a completed node to its parent, or ends the document.
     fn finish(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
         if anchor != 0 {
-            self.anchors.insert(anchor, (node.clone(), node_count(&node)));
+            self.anchors
+                .insert(anchor, (node.clone(), node_count(&node)));
         }
         match self.stack.last_mut() {
             None => self.docs.push(node),
@@ -157,10 +227,16 @@ impl Builder {
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => {
-                    if let Some((first, _)) = entries.iter().find(|(existing, _)| same_key(existing, &k)) {
+                    if let Some((first, _)) =
+                        entries.iter().find(|(existing, _)| same_key(existing, &k))
+                    {
                         return Err(SyntaxError {
                             pos: k.pos,
-                            message: format!("duplicate key `{}` (first defined at line {})", k.display(), first.pos.line),
+                            message: format!(
+                                "duplicate key `{}` (first defined at line {})",
+                                k.display(),
+                                first.pos.line
+                            ),
                         });
                     }
                     entries.push((k, node));
@@ -239,7 +315,9 @@ impl Node {
 
     pub fn as_f64(&self) -> Option<f64> {
         let s = self.scalar()?;
-        self.as_i64().map(|i| i as f64).or_else(|| s.text.trim().parse::<f64>().ok())
+        self.as_i64()
+            .map(|i| i as f64)
+            .or_else(|| s.text.trim().parse::<f64>().ok())
     }
 
     pub fn as_seq(&self) -> Option<&[Node]> {
@@ -267,7 +345,10 @@ impl Node {
 
     /// Looks up `key` and returns the key node too (for its position).
     pub fn get_entry(&self, key: &str) -> Option<(&Node, &Node)> {
-        self.as_map()?.iter().find(|(k, _)| k.scalar().is_some_and(|s| s.text == key)).map(|(k, v)| (k, v))
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.scalar().is_some_and(|s| s.text == key))
+            .map(|(k, v)| (k, v))
     }
 
     /// Follows a path of map keys.
@@ -393,7 +474,11 @@ mod tests {
     fn duplicate_keys_are_errors() {
         let (_, errors) = parse("a: 1\nb: 2\na: 3\n", Limits::default());
         assert_eq!(errors[0].pos, Pos::new(3, 1));
-        assert!(errors[0].message.contains("duplicate key `a`"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("duplicate key `a`"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]
@@ -405,7 +490,11 @@ mod tests {
             prev = name;
         }
         let (_, errors) = parse(&text, Limits::default());
-        assert!(errors[0].message.contains("alias expansion"), "{:?}", errors);
+        assert!(
+            errors[0].message.contains("alias expansion"),
+            "{:?}",
+            errors
+        );
     }
 
     #[test]

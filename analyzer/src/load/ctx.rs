@@ -17,7 +17,11 @@ pub struct Ctx<'t> {
 
 impl<'t> Ctx<'t> {
     pub fn new(file: FileId, text: &'t str) -> Ctx<'t> {
-        Ctx { file, text, diagnostics: Vec::new() }
+        Ctx {
+            file,
+            text,
+            diagnostics: Vec::new(),
+        }
     }
 
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
@@ -35,11 +39,19 @@ impl<'t> Ctx<'t> {
     /// Reports an input the service would reject (wrong type, unknown key, missing field).
     pub fn invalid(&mut self, node: &Node, message: impl Into<String>) {
         let loc = self.loc(node);
-        self.report(Diagnostic::new(INVALID_DEFINITION, Severity::Error, loc, message));
+        self.report(Diagnostic::new(
+            INVALID_DEFINITION,
+            Severity::Error,
+            loc,
+            message,
+        ));
     }
 
     fn wrong_type(&mut self, key: &str, node: &Node, expected: &str) {
-        self.invalid(node, format!("`{key}` should be {expected}, found {}", node.kind_name()));
+        self.invalid(
+            node,
+            format!("`{key}` should be {expected}, found {}", node.kind_name()),
+        );
     }
 
     /// A scalar field as text; numbers are accepted as written (gcloud quotes some, not others).
@@ -50,7 +62,10 @@ impl<'t> Ctx<'t> {
     pub fn string_at(&mut self, map: &Node, key: &str) -> Option<At<String>> {
         let node = map.get(key)?;
         match node.as_str() {
-            Some(s) => Some(At { value: s.to_string(), loc: self.loc(node) }),
+            Some(s) => Some(At {
+                value: s.to_string(),
+                loc: self.loc(node),
+            }),
             None if node.is_null() => None,
             None => {
                 self.wrong_type(key, node, "a string");
@@ -66,7 +81,10 @@ impl<'t> Ctx<'t> {
     pub fn int_at(&mut self, map: &Node, key: &str) -> Option<At<i64>> {
         let node = map.get(key)?;
         match node.as_i64() {
-            Some(i) => Some(At { value: i, loc: self.loc(node) }),
+            Some(i) => Some(At {
+                value: i,
+                loc: self.loc(node),
+            }),
             None if node.is_null() => None,
             None => {
                 self.wrong_type(key, node, "an integer");
@@ -126,7 +144,9 @@ impl<'t> Ctx<'t> {
 
     /// A map of string values (labels, env vars, headers).
     pub fn string_map(&mut self, map: &Node, key: &str) -> Vec<(String, String)> {
-        let Some(node) = self.map(map, key) else { return Vec::new() };
+        let Some(node) = self.map(map, key) else {
+            return Vec::new();
+        };
         node.as_map()
             .unwrap_or_default()
             .iter()

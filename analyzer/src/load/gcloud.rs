@@ -10,22 +10,32 @@ use super::{parse_resource_name, workflow, Ctx};
 
 /// Loads `doc` when it is a resource with a full `name`; false when it is not one.
 pub fn load(ctx: &mut Ctx<'_>, doc: &Node, out: &mut Vec<Resource>) -> bool {
-    if doc.get("apiVersion").and_then(Node::as_str).is_some_and(|v| v.starts_with("serving.knative.dev/")) {
+    if doc
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .is_some_and(|v| v.starts_with("serving.knative.dev/"))
+    {
         if doc.get("kind").and_then(Node::as_str) != Some("Service") {
             return false;
         }
         out.extend(knative_service(ctx, doc));
         return true;
     }
-    let Some(full_name) = doc.get("name").and_then(Node::as_str) else { return false };
+    let Some(full_name) = doc.get("name").and_then(Node::as_str) else {
+        return false;
+    };
     if !full_name.starts_with("projects/") {
         return false;
     }
     let name = parse_resource_name(full_name);
     let kind = match name.collection {
         Some("workflows") => {
-            let Some(source) = doc.get("sourceContents") else { return false };
-            let Some(mut workflow) = workflow::from_source(ctx, source) else { return true };
+            let Some(source) = doc.get("sourceContents") else {
+                return false;
+            };
+            let Some(mut workflow) = workflow::from_source(ctx, source) else {
+                return true;
+            };
             workflow.env = ctx.string_map(doc, "userEnvVars");
             ResourceKind::Workflow(workflow)
         }
@@ -50,12 +60,18 @@ pub fn load(ctx: &mut Ctx<'_>, doc: &Node, out: &mut Vec<Resource>) -> bool {
 
 /// A reference written either as a plain field (`topic: projects/p/topics/t`) or as a
 /// Config Connector reference (`topicRef: {name: t}` or `{external: projects/p/topics/t}`).
-pub fn reference(ctx: &mut Ctx<'_>, node: &Node, plain: &str, reference: &str) -> Option<At<String>> {
+pub fn reference(
+    ctx: &mut Ctx<'_>,
+    node: &Node,
+    plain: &str,
+    reference: &str,
+) -> Option<At<String>> {
     if let Some(value) = ctx.string_at(node, plain) {
         return Some(value);
     }
     let r = ctx.map(node, reference)?;
-    ctx.string_at(r, "external").or_else(|| ctx.string_at(r, "name"))
+    ctx.string_at(r, "external")
+        .or_else(|| ctx.string_at(r, "name"))
 }
 
 fn auth(node: &Node) -> Auth {
@@ -70,13 +86,22 @@ fn auth(node: &Node) -> Auth {
 
 pub fn trigger(ctx: &mut Ctx<'_>, spec: &Node) -> Trigger {
     let mut event_filters = Vec::new();
-    let filters = ctx.seq(spec, "eventFilters").or_else(|| ctx.seq(spec, "matchingCriteria")).unwrap_or_default();
+    let filters = ctx
+        .seq(spec, "eventFilters")
+        .or_else(|| ctx.seq(spec, "matchingCriteria"))
+        .unwrap_or_default();
     for filter in filters {
-        let (Some(attribute), Some(value)) = (ctx.string(filter, "attribute"), ctx.string(filter, "value")) else {
+        let (Some(attribute), Some(value)) =
+            (ctx.string(filter, "attribute"), ctx.string(filter, "value"))
+        else {
             ctx.invalid(filter, "an event filter needs `attribute` and `value`");
             continue;
         };
-        event_filters.push(EventFilter { attribute, value, operator: ctx.string(filter, "operator") });
+        event_filters.push(EventFilter {
+            attribute,
+            value,
+            operator: ctx.string(filter, "operator"),
+        });
     }
     let destination = ctx.map(spec, "destination").and_then(|d| {
         let loc = ctx.loc(d);
@@ -97,18 +122,24 @@ pub fn trigger(ctx: &mut Ctx<'_>, spec: &Node) -> Trigger {
         };
         Some(At { value, loc })
     });
-    let transport_topic = spec.path(&["transport", "pubsub"]).and_then(|p| reference(ctx, p, "topic", "topicRef"));
+    let transport_topic = spec
+        .path(&["transport", "pubsub"])
+        .and_then(|p| reference(ctx, p, "topic", "topicRef"));
     Trigger {
         event_filters,
         destination,
         transport_topic,
-        service_account: reference(ctx, spec, "serviceAccount", "serviceAccountRef").map(|s| s.value),
+        service_account: reference(ctx, spec, "serviceAccount", "serviceAccountRef")
+            .map(|s| s.value),
         channel: reference(ctx, spec, "channel", "channelRef").map(|c| c.value),
     }
 }
 
 pub fn queue(ctx: &mut Ctx<'_>, spec: &Node) -> Queue {
-    let mut queue = Queue { state: ctx.string(spec, "state"), ..Queue::default() };
+    let mut queue = Queue {
+        state: ctx.string(spec, "state"),
+        ..Queue::default()
+    };
     if let Some(rates) = ctx.map(spec, "rateLimits") {
         queue.max_dispatches_per_second = ctx.number(rates, "maxDispatchesPerSecond");
         queue.max_concurrent_dispatches = ctx.int(rates, "maxConcurrentDispatches");
@@ -119,16 +150,30 @@ pub fn queue(ctx: &mut Ctx<'_>, spec: &Node) -> Queue {
         queue.retry.max_retry_duration = ctx.string_at(retry, "maxRetryDuration").and_then(|d| {
             let seconds = duration_seconds(&d.value);
             if seconds.is_none() {
-                ctx.report(crate::diagnostic::Diagnostic::new(super::INVALID_DEFINITION, crate::diagnostic::Severity::Error, d.loc, format!("`maxRetryDuration` is not a duration: `{}`", d.value)));
+                ctx.report(crate::diagnostic::Diagnostic::new(
+                    super::INVALID_DEFINITION,
+                    crate::diagnostic::Severity::Error,
+                    d.loc,
+                    format!("`maxRetryDuration` is not a duration: `{}`", d.value),
+                ));
             }
-            Some(At { value: seconds?, loc: d.loc })
+            Some(At {
+                value: seconds?,
+                loc: d.loc,
+            })
         });
     }
     if let Some(target) = ctx.map(spec, "httpTarget") {
         if let Some(uri) = ctx.map(target, "uriOverride") {
             let host = ctx.string_at(uri, "host");
-            let path = uri.path(&["pathOverride", "path"]).and_then(Node::as_str).unwrap_or("");
-            queue.target_override = host.map(|h| At { value: format!("https://{}{}", h.value, path), loc: h.loc });
+            let path = uri
+                .path(&["pathOverride", "path"])
+                .and_then(Node::as_str)
+                .unwrap_or("");
+            queue.target_override = host.map(|h| At {
+                value: format!("https://{}{}", h.value, path),
+                loc: h.loc,
+            });
         }
     }
     if let Some(routing) = ctx.map(spec, "appEngineRoutingOverride") {
@@ -140,27 +185,66 @@ pub fn queue(ctx: &mut Ctx<'_>, spec: &Node) -> Queue {
 pub fn job(ctx: &mut Ctx<'_>, spec: &Node) -> Job {
     let target = if let Some(http) = ctx.map(spec, "httpTarget") {
         let loc = ctx.loc(http);
-        ctx.string(http, "uri").map(|uri| At { value: JobTarget::Http { uri, method: ctx.string(http, "httpMethod"), auth: auth(http) }, loc })
+        ctx.string(http, "uri").map(|uri| At {
+            value: JobTarget::Http {
+                uri,
+                method: ctx.string(http, "httpMethod"),
+                auth: auth(http),
+            },
+            loc,
+        })
     } else if let Some(pubsub) = ctx.map(spec, "pubsubTarget") {
         let loc = ctx.loc(pubsub);
-        reference(ctx, pubsub, "topicName", "topicRef").map(|t| At { value: JobTarget::PubSub { topic: t.value }, loc })
+        reference(ctx, pubsub, "topicName", "topicRef").map(|t| At {
+            value: JobTarget::PubSub { topic: t.value },
+            loc,
+        })
     } else if let Some(app) = ctx.map(spec, "appEngineHttpTarget") {
         let loc = ctx.loc(app);
-        let service = app.get("appEngineRouting").and_then(|r| ctx.string(r, "service"));
-        Some(At { value: JobTarget::AppEngine { service, relative_uri: ctx.string(app, "relativeUri") }, loc })
+        let service = app
+            .get("appEngineRouting")
+            .and_then(|r| ctx.string(r, "service"));
+        Some(At {
+            value: JobTarget::AppEngine {
+                service,
+                relative_uri: ctx.string(app, "relativeUri"),
+            },
+            loc,
+        })
     } else {
         None
     };
-    let retry_count = ctx.map(spec, "retryConfig").and_then(|r| ctx.int(r, "retryCount"));
-    let paused = matches!(ctx.string(spec, "state").as_deref(), Some("PAUSED" | "DISABLED")) || ctx.bool(spec, "paused").unwrap_or(false);
-    Job { schedule: ctx.string_at(spec, "schedule"), time_zone: ctx.string_at(spec, "timeZone"), target, retry_count, paused }
+    let retry_count = ctx
+        .map(spec, "retryConfig")
+        .and_then(|r| ctx.int(r, "retryCount"));
+    let paused = matches!(
+        ctx.string(spec, "state").as_deref(),
+        Some("PAUSED" | "DISABLED")
+    ) || ctx.bool(spec, "paused").unwrap_or(false);
+    Job {
+        schedule: ctx.string_at(spec, "schedule"),
+        time_zone: ctx.string_at(spec, "timeZone"),
+        target,
+        retry_count,
+        paused,
+    }
 }
 
 pub fn subscription(ctx: &mut Ctx<'_>, spec: &Node) -> Subscription {
-    let mut sub = Subscription { topic: reference(ctx, spec, "topic", "topicRef"), filter: ctx.string(spec, "filter"), ..Subscription::default() };
+    let mut sub = Subscription {
+        topic: reference(ctx, spec, "topic", "topicRef"),
+        filter: ctx.string(spec, "filter"),
+        ..Subscription::default()
+    };
     if let Some(push) = ctx.map(spec, "pushConfig") {
         if let Some(endpoint) = ctx.string_at(push, "pushEndpoint") {
-            sub.push = Some(At { value: Push { endpoint: endpoint.value, auth: auth(push) }, loc: endpoint.loc });
+            sub.push = Some(At {
+                value: Push {
+                    endpoint: endpoint.value,
+                    auth: auth(push),
+                },
+                loc: endpoint.loc,
+            });
         }
     }
     if let Some(bq) = ctx.map(spec, "bigqueryConfig") {
@@ -178,9 +262,17 @@ pub fn subscription(ctx: &mut Ctx<'_>, spec: &Node) -> Subscription {
 
 /// Cloud Run v2 (REST and Config Connector `RunService`).
 pub fn service_v2(ctx: &mut Ctx<'_>, spec: &Node) -> Service {
-    let mut service = Service { ingress: ctx.string(spec, "ingress"), ..Service::default() };
+    let mut service = Service {
+        ingress: ctx.string(spec, "ingress"),
+        ..Service::default()
+    };
     service.urls.extend(ctx.string(spec, "uri"));
-    service.urls.extend(ctx.seq(spec, "urls").unwrap_or_default().iter().filter_map(|u| u.as_str().map(str::to_string)));
+    service.urls.extend(
+        ctx.seq(spec, "urls")
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|u| u.as_str().map(str::to_string)),
+    );
     if let Some(template) = ctx.map(spec, "template") {
         if let Some(scaling) = ctx.map(template, "scaling") {
             service.min_scale = ctx.int(scaling, "minInstanceCount");
@@ -196,8 +288,13 @@ fn container_env(ctx: &mut Ctx<'_>, template: &Node) -> Vec<At<(String, String)>
     let mut env = Vec::new();
     for container in ctx.seq(template, "containers").unwrap_or_default() {
         for var in ctx.seq(container, "env").unwrap_or_default() {
-            if let (Some(name), Some(value)) = (ctx.string(var, "name"), ctx.string_at(var, "value")) {
-                env.push(At { value: (name, value.value), loc: value.loc });
+            if let (Some(name), Some(value)) =
+                (ctx.string(var, "name"), ctx.string_at(var, "value"))
+            {
+                env.push(At {
+                    value: (name, value.value),
+                    loc: value.loc,
+                });
             }
         }
     }
@@ -213,12 +310,25 @@ fn knative_service(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Resource> {
         ctx.invalid(metadata, "a Knative service needs `metadata.name`");
         return None;
     };
-    let annotation = |node: Option<&Node>, key: &str| node.and_then(|n| n.get("annotations")).and_then(|a| a.get(key)).and_then(Node::as_str).map(str::to_string);
+    let annotation = |node: Option<&Node>, key: &str| {
+        node.and_then(|n| n.get("annotations"))
+            .and_then(|a| a.get(key))
+            .and_then(Node::as_str)
+            .map(str::to_string)
+    };
     let template = doc.path(&["spec", "template"]);
     let mut service = Service {
         ingress: annotation(Some(metadata), "run.googleapis.com/ingress"),
-        min_scale: annotation(template.and_then(|t| t.get("metadata")), "autoscaling.knative.dev/minScale").and_then(|s| s.parse().ok()),
-        max_scale: annotation(template.and_then(|t| t.get("metadata")), "autoscaling.knative.dev/maxScale").and_then(|s| s.parse().ok()),
+        min_scale: annotation(
+            template.and_then(|t| t.get("metadata")),
+            "autoscaling.knative.dev/minScale",
+        )
+        .and_then(|s| s.parse().ok()),
+        max_scale: annotation(
+            template.and_then(|t| t.get("metadata")),
+            "autoscaling.knative.dev/maxScale",
+        )
+        .and_then(|s| s.parse().ok()),
         project_number: ctx.string(metadata, "namespace"),
         ..Service::default()
     };
@@ -227,8 +337,20 @@ fn knative_service(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Resource> {
     }
     if let Some(status) = doc.get("status") {
         service.urls.extend(ctx.string(status, "url"));
-        service.urls.extend(status.get("address").and_then(|a| ctx.string(a, "url")));
+        service
+            .urls
+            .extend(status.get("address").and_then(|a| ctx.string(a, "url")));
     }
-    let location = metadata.path(&["labels", "cloud.googleapis.com/location"]).and_then(Node::as_str).map(str::to_string);
-    Some(Resource { name, full_name: None, project: service.project_number.clone(), location, loc: ctx.loc(doc), kind: ResourceKind::Service(service) })
+    let location = metadata
+        .path(&["labels", "cloud.googleapis.com/location"])
+        .and_then(Node::as_str)
+        .map(str::to_string);
+    Some(Resource {
+        name,
+        full_name: None,
+        project: service.project_number.clone(),
+        location,
+        loc: ctx.loc(doc),
+        kind: ResourceKind::Service(service),
+    })
 }

@@ -35,21 +35,36 @@ pub fn load_file(file: FileId, path: &str, text: &str) -> Loaded {
     let mut resources = Vec::new();
     let (docs, errors) = tree::parse(text, Limits::default());
     for error in errors {
-        ctx.report(Diagnostic::new(PARSE_ERROR, Severity::Error, Loc::new(file, error.pos), format!("syntax error: {}", error.message)));
+        ctx.report(Diagnostic::new(
+            PARSE_ERROR,
+            Severity::Error,
+            Loc::new(file, error.pos),
+            format!("syntax error: {}", error.message),
+        ));
     }
     if docs.is_empty() && text.trim().is_empty() {
-        ctx.report(Diagnostic::new(UNRECOGNIZED_DOCUMENT, Severity::Info, Loc::new(file, Pos::new(1, 1)), "the file is empty"));
+        ctx.report(Diagnostic::new(
+            UNRECOGNIZED_DOCUMENT,
+            Severity::Info,
+            Loc::new(file, Pos::new(1, 1)),
+            "the file is empty",
+        ));
     }
     for doc in &docs {
         load_document(&mut ctx, path, doc, &mut resources);
     }
-    Loaded { resources, diagnostics: ctx.into_diagnostics() }
+    Loaded {
+        resources,
+        diagnostics: ctx.into_diagnostics(),
+    }
 }
 
 fn load_document(ctx: &mut Ctx<'_>, path: &str, doc: &Node, out: &mut Vec<Resource>) {
     match &doc.value {
         Value::Scalar(s) if s.is_null() => {}
-        Value::Seq(items) if workflow::is_step_list(items) => out.extend(workflow::from_definition(ctx, doc, &workflow::name_from_path(path))),
+        Value::Seq(items) if workflow::is_step_list(items) => out.extend(
+            workflow::from_definition(ctx, doc, &workflow::name_from_path(path)),
+        ),
         // `gcloud ... list --format=json` prints an array of resources.
         Value::Seq(items) if !items.is_empty() && items.iter().all(|i| i.as_map().is_some()) => {
             for item in items {
@@ -63,23 +78,44 @@ fn load_document(ctx: &mut Ctx<'_>, path: &str, doc: &Node, out: &mut Vec<Resour
                 || gcloud::load(ctx, doc, out)
                 || workflow::load_definition(ctx, doc, path, out);
             if !recognised && out.len() == before {
-                unrecognized(ctx, doc, "is not a Workflows definition nor a resource Baton reads".into());
+                unrecognized(
+                    ctx,
+                    doc,
+                    "is not a Workflows definition nor a resource Baton reads".into(),
+                );
             }
         }
-        _ => unrecognized(ctx, doc, format!("is {}, not a Workflows definition nor a resource Baton reads", doc.kind_name())),
+        _ => unrecognized(
+            ctx,
+            doc,
+            format!(
+                "is {}, not a Workflows definition nor a resource Baton reads",
+                doc.kind_name()
+            ),
+        ),
     }
 }
 
 pub(crate) fn unrecognized(ctx: &mut Ctx<'_>, doc: &Node, why: String) {
     let loc = ctx.loc(doc);
-    ctx.report(Diagnostic::new(UNRECOGNIZED_DOCUMENT, Severity::Info, loc, format!("document skipped: it {why}")));
+    ctx.report(Diagnostic::new(
+        UNRECOGNIZED_DOCUMENT,
+        Severity::Info,
+        loc,
+        format!("document skipped: it {why}"),
+    ));
 }
 
 /// Splits a resource name such as `projects/p/locations/l/queues/q` into (project, location,
 /// collection, id). Short names (`q`) give only the id.
 pub fn parse_resource_name(name: &str) -> ResourceName<'_> {
     let parts: Vec<&str> = name.trim_start_matches("//").split('/').collect();
-    let mut out = ResourceName { project: None, location: None, collection: None, id: parts.last().copied().unwrap_or(name) };
+    let mut out = ResourceName {
+        project: None,
+        location: None,
+        collection: None,
+        id: parts.last().copied().unwrap_or(name),
+    };
     let mut i = 0;
     while i + 1 < parts.len() {
         match parts[i] {
@@ -111,9 +147,15 @@ mod tests {
     #[test]
     fn resource_names() {
         let n = parse_resource_name("projects/p/locations/eu/queues/q1");
-        assert_eq!((n.project, n.location, n.collection, n.id), (Some("p"), Some("eu"), Some("queues"), "q1"));
+        assert_eq!(
+            (n.project, n.location, n.collection, n.id),
+            (Some("p"), Some("eu"), Some("queues"), "q1")
+        );
         let n = parse_resource_name("projects/p/topics/t");
-        assert_eq!((n.project, n.location, n.collection, n.id), (Some("p"), None, Some("topics"), "t"));
+        assert_eq!(
+            (n.project, n.location, n.collection, n.id),
+            (Some("p"), None, Some("topics"), "t")
+        );
         assert_eq!(parse_resource_name("just-a-name").id, "just-a-name");
     }
 }

@@ -10,9 +10,14 @@ use crate::tree::{self, Limits, Node, Value};
 use super::{Ctx, PARSE_ERROR};
 
 /// Keys that decide what a step does; exactly one may appear (or none, for a pure jump).
-const KIND_KEYS: [&str; 9] = ["assign", "call", "switch", "for", "parallel", "raise", "return", "steps", "try"];
+const KIND_KEYS: [&str; 9] = [
+    "assign", "call", "switch", "for", "parallel", "raise", "return", "steps", "try",
+];
 /// Every key a step body may have.
-const STEP_KEYS: [&str; 13] = ["assign", "call", "args", "result", "next", "switch", "for", "parallel", "raise", "try", "retry", "except", "return"];
+const STEP_KEYS: [&str; 13] = [
+    "assign", "call", "args", "result", "next", "switch", "for", "parallel", "raise", "try",
+    "retry", "except", "return",
+];
 
 /// True when `items` look like a bare step list (the implicit-`main` form).
 pub fn is_step_list(items: &[Node]) -> bool {
@@ -20,17 +25,27 @@ pub fn is_step_list(items: &[Node]) -> bool {
 }
 
 fn is_step_item(item: &Node) -> bool {
-    let Some([(_, body)]) = item.as_map() else { return false };
+    let Some([(_, body)]) = item.as_map() else {
+        return false;
+    };
     match body.as_map() {
-        Some(entries) => entries.iter().any(|(k, _)| k.as_str().is_some_and(|k| STEP_KEYS.contains(&k) || k == "steps")),
+        Some(entries) => entries.iter().any(|(k, _)| {
+            k.as_str()
+                .is_some_and(|k| STEP_KEYS.contains(&k) || k == "steps")
+        }),
         None => body.is_null(),
     }
 }
 
 /// True when a map looks like the subworkflow form: `main` (or any entry) holding `steps`.
 fn is_subworkflow_map(doc: &Node) -> bool {
-    let Some(entries) = doc.as_map() else { return false };
-    let has_steps = |v: &Node| v.get("steps").is_some_and(|s| s.as_seq().is_some() || s.is_null());
+    let Some(entries) = doc.as_map() else {
+        return false;
+    };
+    let has_steps = |v: &Node| {
+        v.get("steps")
+            .is_some_and(|s| s.as_seq().is_some() || s.is_null())
+    };
     match doc.get("main") {
         Some(main) => main.as_map().is_some(),
         None => !entries.is_empty() && entries.iter().all(|(_, v)| has_steps(v)),
@@ -49,13 +64,26 @@ pub fn load_definition(ctx: &mut Ctx<'_>, doc: &Node, path: &str, out: &mut Vec<
 /// A workflow resource from a parsed definition document (either form).
 pub fn from_definition(ctx: &mut Ctx<'_>, doc: &Node, name: &str) -> Option<Resource> {
     let workflow = definition(ctx, doc)?;
-    Some(Resource { name: name.to_string(), full_name: None, project: None, location: None, loc: ctx.loc(doc), kind: ResourceKind::Workflow(workflow) })
+    Some(Resource {
+        name: name.to_string(),
+        full_name: None,
+        project: None,
+        location: None,
+        loc: ctx.loc(doc),
+        kind: ResourceKind::Workflow(workflow),
+    })
 }
 
 /// Parses a definition held in a string (`sourceContents`), with positions in the host file.
 pub fn from_source(ctx: &mut Ctx<'_>, source: &Node) -> Option<Workflow> {
     let Some(scalar) = source.scalar() else {
-        ctx.invalid(source, format!("the workflow source should be a string, found {}", source.kind_name()));
+        ctx.invalid(
+            source,
+            format!(
+                "the workflow source should be a string, found {}",
+                source.kind_name()
+            ),
+        );
         return None;
     };
     let host = source.pos;
@@ -63,16 +91,33 @@ pub fn from_source(ctx: &mut Ctx<'_>, source: &Node) -> Option<Workflow> {
     // `\n` escapes) cannot, so their positions all point at the string itself.
     // The scalar starts at its first content line, which sets the block's indentation.
     let indent = block_indent(ctx.text, host.line);
-    let remap = |pos: Pos| if scalar.literal_block { Pos::new(host.line + pos.line - 1, pos.column + indent) } else { host };
+    let remap = |pos: Pos| {
+        if scalar.literal_block {
+            Pos::new(host.line + pos.line - 1, pos.column + indent)
+        } else {
+            host
+        }
+    };
     let (docs, errors) = tree::parse(&scalar.text, Limits::default());
     for error in errors {
         let loc = crate::source::Loc::new(ctx.file, remap(error.pos));
-        ctx.report(Diagnostic::new(PARSE_ERROR, Severity::Error, loc, format!("syntax error in the embedded workflow source: {}", error.message)));
+        ctx.report(Diagnostic::new(
+            PARSE_ERROR,
+            Severity::Error,
+            loc,
+            format!(
+                "syntax error in the embedded workflow source: {}",
+                error.message
+            ),
+        ));
     }
     let mut doc = docs.into_iter().next()?;
     doc.remap(&remap);
     if !(is_subworkflow_map(&doc) || doc.as_seq().is_some_and(is_step_list)) {
-        ctx.invalid(source, "the workflow source is neither a list of steps nor a map with `main`");
+        ctx.invalid(
+            source,
+            "the workflow source is neither a list of steps nor a map with `main`",
+        );
         return None;
     }
     definition(ctx, &doc)
@@ -96,7 +141,10 @@ pub fn name_from_path(path: &str) -> String {
     for suffix in [".workflows", ".workflow"] {
         stem = stem.strip_suffix(suffix).unwrap_or(stem);
     }
-    if matches!(stem, "workflow" | "workflows" | "main" | "definition" | "source") {
+    if matches!(
+        stem,
+        "workflow" | "workflows" | "main" | "definition" | "source"
+    ) {
         if let Some(folder) = parts.find(|p| !p.is_empty() && *p != ".") {
             return folder.to_string();
         }
@@ -108,7 +156,15 @@ fn definition(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Workflow> {
     match &doc.value {
         Value::Seq(_) => {
             let steps = steps(ctx, doc);
-            Some(Workflow { subworkflows: vec![Subworkflow { name: "main".into(), loc: ctx.loc(doc), params: Vec::new(), steps }], env: Vec::new() })
+            Some(Workflow {
+                subworkflows: vec![Subworkflow {
+                    name: "main".into(),
+                    loc: ctx.loc(doc),
+                    params: Vec::new(),
+                    steps,
+                }],
+                env: Vec::new(),
+            })
         }
         Value::Map(entries) => {
             let mut subworkflows = Vec::new();
@@ -124,23 +180,43 @@ fn definition(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Workflow> {
                 let main = subworkflows.remove(i);
                 subworkflows.insert(0, main);
             }
-            Some(Workflow { subworkflows, env: Vec::new() })
+            Some(Workflow {
+                subworkflows,
+                env: Vec::new(),
+            })
         }
         Value::Scalar(_) => None,
     }
 }
 
 fn subworkflow(ctx: &mut Ctx<'_>, name: &str, key: &Node, body: &Node) -> Subworkflow {
-    let mut sub = Subworkflow { name: name.to_string(), loc: ctx.loc(key), params: Vec::new(), steps: Vec::new() };
+    let mut sub = Subworkflow {
+        name: name.to_string(),
+        loc: ctx.loc(key),
+        params: Vec::new(),
+        steps: Vec::new(),
+    };
     let Some(entries) = body.as_map() else {
-        ctx.invalid(body, format!("subworkflow `{name}` should be a map with `steps`, found {}", body.kind_name()));
+        ctx.invalid(
+            body,
+            format!(
+                "subworkflow `{name}` should be a map with `steps`, found {}",
+                body.kind_name()
+            ),
+        );
         return sub;
     };
     for (k, v) in entries {
         match k.as_str() {
             Some("steps") => sub.steps = steps(ctx, v),
             Some("params") => sub.params = params(ctx, v),
-            _ => ctx.invalid(k, format!("unknown key `{}` in subworkflow `{name}` (expected `params` or `steps`)", k.display())),
+            _ => ctx.invalid(
+                k,
+                format!(
+                    "unknown key `{}` in subworkflow `{name}` (expected `params` or `steps`)",
+                    k.display()
+                ),
+            ),
         }
     }
     if body.get("steps").is_none() {
@@ -151,21 +227,35 @@ fn subworkflow(ctx: &mut Ctx<'_>, name: &str, key: &Node, body: &Node) -> Subwor
 
 fn params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Param> {
     let Some(items) = node.as_seq() else {
-        ctx.invalid(node, format!("`params` should be a list, found {}", node.kind_name()));
+        ctx.invalid(
+            node,
+            format!("`params` should be a list, found {}", node.kind_name()),
+        );
         return Vec::new();
     };
     let mut out = Vec::new();
     for item in items {
         match (&item.value, item.as_str()) {
-            (_, Some(name)) => out.push(Param { name: name.to_string(), default: None, loc: ctx.loc(item) }),
+            (_, Some(name)) => out.push(Param {
+                name: name.to_string(),
+                default: None,
+                loc: ctx.loc(item),
+            }),
             (Value::Map(entries), _) if entries.len() == 1 => {
                 let (k, v) = &entries[0];
                 match k.as_str() {
-                    Some(name) => out.push(Param { name: name.to_string(), default: Some(v.clone()), loc: ctx.loc(item) }),
+                    Some(name) => out.push(Param {
+                        name: name.to_string(),
+                        default: Some(v.clone()),
+                        loc: ctx.loc(item),
+                    }),
                     None => ctx.invalid(k, "a parameter name should be a string"),
                 }
             }
-            _ => ctx.invalid(item, "a parameter should be a name or a one-key map `name: default`"),
+            _ => ctx.invalid(
+                item,
+                "a parameter should be a name or a one-key map `name: default`",
+            ),
         }
     }
     out
@@ -174,7 +264,13 @@ fn params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Param> {
 fn steps(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Step> {
     let Some(items) = node.as_seq() else {
         if !node.is_null() {
-            ctx.invalid(node, format!("`steps` should be a list of steps, found {}", node.kind_name()));
+            ctx.invalid(
+                node,
+                format!(
+                    "`steps` should be a list of steps, found {}",
+                    node.kind_name()
+                ),
+            );
         }
         return Vec::new();
     };
@@ -182,14 +278,34 @@ fn steps(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Step> {
     for item in items {
         match item.as_map() {
             Some([(key, body)]) => match key.as_str() {
-                Some(name) => out.push(Step { name: name.to_string(), loc: ctx.loc(key), body: step_body(ctx, body, name, &[]) }),
+                Some(name) => out.push(Step {
+                    name: name.to_string(),
+                    loc: ctx.loc(key),
+                    body: step_body(ctx, body, name, &[]),
+                }),
                 None => ctx.invalid(key, "a step name should be a string"),
             },
             Some(entries) => {
-                let keys: Vec<String> = entries.iter().map(|(k, _)| format!("`{}`", k.display())).collect();
-                ctx.invalid(item, format!("a step should be a map with exactly one key (its name), found {}: {}", entries.len(), keys.join(", ")));
+                let keys: Vec<String> = entries
+                    .iter()
+                    .map(|(k, _)| format!("`{}`", k.display()))
+                    .collect();
+                ctx.invalid(
+                    item,
+                    format!(
+                        "a step should be a map with exactly one key (its name), found {}: {}",
+                        entries.len(),
+                        keys.join(", ")
+                    ),
+                );
             }
-            None => ctx.invalid(item, format!("a step should be a map `name: {{...}}`, found {}", item.kind_name())),
+            None => ctx.invalid(
+                item,
+                format!(
+                    "a step should be a map `name: {{...}}`, found {}",
+                    item.kind_name()
+                ),
+            ),
         }
     }
     out
@@ -198,12 +314,19 @@ fn steps(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Step> {
 /// Parses a step body; `ignore` lists keys the caller handles (`condition` in a switch).
 fn step_body(ctx: &mut Ctx<'_>, node: &Node, name: &str, ignore: &[&str]) -> StepBody {
     let loc = ctx.loc(node);
-    let mut body = StepBody { kind: StepKind::Jump, next: None, loc };
+    let mut body = StepBody {
+        kind: StepKind::Jump,
+        next: None,
+        loc,
+    };
     let Some(entries) = node.as_map() else {
         if node.is_null() {
             ctx.invalid(node, format!("step `{name}` has an empty body"));
         } else {
-            ctx.invalid(node, format!("step `{name}` should be a map, found {}", node.kind_name()));
+            ctx.invalid(
+                node,
+                format!("step `{name}` should be a map, found {}", node.kind_name()),
+            );
         }
         return body;
     };
@@ -218,12 +341,26 @@ fn step_body(ctx: &mut Ctx<'_>, node: &Node, name: &str, ignore: &[&str]) -> Ste
         }
         if key == "next" {
             match v.as_str() {
-                Some(target) => body.next = Some(At { value: target.to_string(), loc: ctx.loc(v) }),
-                None => ctx.invalid(v, format!("`next` should be a step name, found {}", v.kind_name())),
+                Some(target) => {
+                    body.next = Some(At {
+                        value: target.to_string(),
+                        loc: ctx.loc(v),
+                    })
+                }
+                None => ctx.invalid(
+                    v,
+                    format!("`next` should be a step name, found {}", v.kind_name()),
+                ),
             }
         } else if KIND_KEYS.contains(&key) {
             match kind_key {
-                Some(first) => ctx.invalid(k, format!("step `{name}` has both `{}` and `{key}`; a step does one thing", first.display())),
+                Some(first) => ctx.invalid(
+                    k,
+                    format!(
+                        "step `{name}` has both `{}` and `{key}`; a step does one thing",
+                        first.display()
+                    ),
+                ),
                 None => kind_key = Some(k),
             }
         } else if !STEP_KEYS.contains(&key) {
@@ -232,24 +369,45 @@ fn step_body(ctx: &mut Ctx<'_>, node: &Node, name: &str, ignore: &[&str]) -> Ste
     }
     let kind = kind_key.and_then(|k| k.as_str()).unwrap_or("");
     // Keys that only make sense next to a particular kind.
-    for (dependent, owner) in [("args", "call"), ("result", "call"), ("retry", "try"), ("except", "try")] {
+    for (dependent, owner) in [
+        ("args", "call"),
+        ("result", "call"),
+        ("retry", "try"),
+        ("except", "try"),
+    ] {
         if let Some((k, _)) = node.get_entry(dependent) {
             if kind != owner {
-                ctx.invalid(k, format!("`{dependent}` is only allowed together with `{owner}` (step `{name}`)"));
+                ctx.invalid(
+                    k,
+                    format!(
+                        "`{dependent}` is only allowed together with `{owner}` (step `{name}`)"
+                    ),
+                );
             }
         }
     }
-    let Some(value) = node.get(kind) else { return body };
+    let Some(value) = node.get(kind) else {
+        return body;
+    };
     body.kind = match kind {
         "assign" => StepKind::Assign(assignments(ctx, value)),
         "call" => match value.as_str() {
             Some(function) => StepKind::Call(Call {
-                function: At { value: function.to_string(), loc: ctx.loc(value) },
+                function: At {
+                    value: function.to_string(),
+                    loc: ctx.loc(value),
+                },
                 args: node.get("args").cloned(),
                 result: ctx.string(node, "result"),
             }),
             None => {
-                ctx.invalid(value, format!("`call` should name a function or subworkflow, found {}", value.kind_name()));
+                ctx.invalid(
+                    value,
+                    format!(
+                        "`call` should name a function or subworkflow, found {}",
+                        value.kind_name()
+                    ),
+                );
                 StepKind::Jump
             }
         },
@@ -277,17 +435,30 @@ fn step_body(ctx: &mut Ctx<'_>, node: &Node, name: &str, ignore: &[&str]) -> Ste
 
 fn assignments(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Assignment> {
     let Some(items) = node.as_seq() else {
-        ctx.invalid(node, format!("`assign` should be a list of one-key maps, found {}", node.kind_name()));
+        ctx.invalid(
+            node,
+            format!(
+                "`assign` should be a list of one-key maps, found {}",
+                node.kind_name()
+            ),
+        );
         return Vec::new();
     };
     let mut out = Vec::new();
     for item in items {
         match item.as_map() {
             Some([(k, v)]) => match k.as_str() {
-                Some(target) => out.push(Assignment { target: target.to_string(), value: v.clone(), loc: ctx.loc(k) }),
+                Some(target) => out.push(Assignment {
+                    target: target.to_string(),
+                    value: v.clone(),
+                    loc: ctx.loc(k),
+                }),
                 None => ctx.invalid(k, "an assignment target should be a variable name"),
             },
-            _ => ctx.invalid(item, "each `assign` item should be a one-key map `variable: value`"),
+            _ => ctx.invalid(
+                item,
+                "each `assign` item should be a one-key map `variable: value`",
+            ),
         }
     }
     out
@@ -295,45 +466,85 @@ fn assignments(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Assignment> {
 
 fn conditions(ctx: &mut Ctx<'_>, node: &Node, name: &str) -> Vec<Condition> {
     let Some(items) = node.as_seq() else {
-        ctx.invalid(node, format!("`switch` should be a list of conditions, found {}", node.kind_name()));
+        ctx.invalid(
+            node,
+            format!(
+                "`switch` should be a list of conditions, found {}",
+                node.kind_name()
+            ),
+        );
         return Vec::new();
     };
     let mut out = Vec::new();
     for item in items {
         let Some(condition) = item.get("condition") else {
-            ctx.invalid(item, format!("a switch condition in step `{name}` has no `condition`"));
+            ctx.invalid(
+                item,
+                format!("a switch condition in step `{name}` has no `condition`"),
+            );
             continue;
         };
         let body = step_body(ctx, item, name, &["condition"]);
-        out.push(Condition { condition: condition.clone(), body, loc: ctx.loc(item) });
+        out.push(Condition {
+            condition: condition.clone(),
+            body,
+            loc: ctx.loc(item),
+        });
     }
     out
 }
 
 fn for_loop(ctx: &mut Ctx<'_>, node: &Node, name: &str) -> Option<ForLoop> {
     if node.as_map().is_none() {
-        ctx.invalid(node, format!("`for` should be a map, found {}", node.kind_name()));
+        ctx.invalid(
+            node,
+            format!("`for` should be a map, found {}", node.kind_name()),
+        );
         return None;
     }
     for (k, _) in node.as_map().unwrap_or_default() {
-        if !k.as_str().is_some_and(|k| matches!(k, "value" | "index" | "in" | "range" | "steps")) {
-            ctx.invalid(k, format!("unknown key `{}` in the `for` of step `{name}`", k.display()));
+        if !k
+            .as_str()
+            .is_some_and(|k| matches!(k, "value" | "index" | "in" | "range" | "steps"))
+        {
+            ctx.invalid(
+                k,
+                format!(
+                    "unknown key `{}` in the `for` of step `{name}`",
+                    k.display()
+                ),
+            );
         }
     }
     let value = ctx.string(node, "value");
     if value.is_none() {
-        ctx.invalid(node, format!("the `for` of step `{name}` has no `value` variable"));
+        ctx.invalid(
+            node,
+            format!("the `for` of step `{name}` has no `value` variable"),
+        );
     }
     let source = match (node.get("in"), node.get("range")) {
         (Some(list), None) => ForSource::In(list.clone()),
         (None, Some(range)) => ForSource::Range(range.clone()),
         (Some(_), Some(_)) => {
-            ctx.invalid(node, format!("the `for` of step `{name}` has both `in` and `range`"));
-            ForSource::In(Node { pos: node.pos, value: Value::Seq(Vec::new()) })
+            ctx.invalid(
+                node,
+                format!("the `for` of step `{name}` has both `in` and `range`"),
+            );
+            ForSource::In(Node {
+                pos: node.pos,
+                value: Value::Seq(Vec::new()),
+            })
         }
         (None, None) => {
-            ctx.invalid(node, format!("the `for` of step `{name}` has neither `in` nor `range`"));
-            ForSource::In(Node { pos: node.pos, value: Value::Seq(Vec::new()) })
+            ctx.invalid(
+                node,
+                format!("the `for` of step `{name}` has neither `in` nor `range`"),
+            );
+            ForSource::In(Node {
+                pos: node.pos,
+                value: Value::Seq(Vec::new()),
+            })
         }
     };
     let body = match node.get("steps") {
@@ -343,25 +554,53 @@ fn for_loop(ctx: &mut Ctx<'_>, node: &Node, name: &str) -> Option<ForLoop> {
             Vec::new()
         }
     };
-    Some(ForLoop { value: value.unwrap_or_default(), index: ctx.string(node, "index"), source, steps: body, loc: ctx.loc(node) })
+    Some(ForLoop {
+        value: value.unwrap_or_default(),
+        index: ctx.string(node, "index"),
+        source,
+        steps: body,
+        loc: ctx.loc(node),
+    })
 }
 
 fn parallel(ctx: &mut Ctx<'_>, node: &Node, name: &str) -> Option<Parallel> {
     if node.as_map().is_none() {
-        ctx.invalid(node, format!("`parallel` should be a map, found {}", node.kind_name()));
+        ctx.invalid(
+            node,
+            format!("`parallel` should be a map, found {}", node.kind_name()),
+        );
         return None;
     }
     for (k, _) in node.as_map().unwrap_or_default() {
-        if !k.as_str().is_some_and(|k| matches!(k, "shared" | "concurrency_limit" | "exception_policy" | "branches" | "for")) {
-            ctx.invalid(k, format!("unknown key `{}` in the `parallel` of step `{name}`", k.display()));
+        if !k.as_str().is_some_and(|k| {
+            matches!(
+                k,
+                "shared" | "concurrency_limit" | "exception_policy" | "branches" | "for"
+            )
+        }) {
+            ctx.invalid(
+                k,
+                format!(
+                    "unknown key `{}` in the `parallel` of step `{name}`",
+                    k.display()
+                ),
+            );
         }
     }
-    let shared = ctx.seq(node, "shared").unwrap_or_default().iter().filter_map(|s| s.as_str().map(str::to_string)).collect();
+    let shared = ctx
+        .seq(node, "shared")
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| s.as_str().map(str::to_string))
+        .collect();
     let work = match (node.get("branches"), node.get("for")) {
         (Some(branches), None) => ParallelWork::Branches(steps(ctx, branches)),
         (None, Some(f)) => ParallelWork::For(for_loop(ctx, f, name)?),
         _ => {
-            ctx.invalid(node, format!("the `parallel` of step `{name}` needs exactly one of `branches` or `for`"));
+            ctx.invalid(
+                node,
+                format!("the `parallel` of step `{name}` needs exactly one of `branches` or `for`"),
+            );
             return None;
         }
     };
@@ -377,20 +616,42 @@ fn parallel(ctx: &mut Ctx<'_>, node: &Node, name: &str) -> Option<Parallel> {
 fn retry(ctx: &mut Ctx<'_>, node: &Node) -> Option<Retry> {
     if let Some(text) = node.as_str() {
         let policy = expression(text).unwrap_or(text).trim().to_string();
-        return Some(Retry::Policy(At { value: policy, loc: ctx.loc(node) }));
+        return Some(Retry::Policy(At {
+            value: policy,
+            loc: ctx.loc(node),
+        }));
     }
     if node.as_map().is_none() {
-        ctx.invalid(node, format!("`retry` should be a policy expression or a map, found {}", node.kind_name()));
+        ctx.invalid(
+            node,
+            format!(
+                "`retry` should be a policy expression or a map, found {}",
+                node.kind_name()
+            ),
+        );
         return None;
     }
-    let predicate = ctx.string_at(node, "predicate").map(|p| At { value: expression(&p.value).unwrap_or(&p.value).trim().to_string(), loc: p.loc });
+    let predicate = ctx.string_at(node, "predicate").map(|p| At {
+        value: expression(&p.value).unwrap_or(&p.value).trim().to_string(),
+        loc: p.loc,
+    });
     let max_retries = node.get("max_retries").and_then(Node::as_i64);
-    Some(Retry::Custom(RetryPolicy { predicate, max_retries, loc: ctx.loc(node) }))
+    Some(Retry::Custom(RetryPolicy {
+        predicate,
+        max_retries,
+        loc: ctx.loc(node),
+    }))
 }
 
 fn except(ctx: &mut Ctx<'_>, node: &Node) -> Option<Except> {
     if node.as_map().is_none() {
-        ctx.invalid(node, format!("`except` should be a map with `steps`, found {}", node.kind_name()));
+        ctx.invalid(
+            node,
+            format!(
+                "`except` should be a map with `steps`, found {}",
+                node.kind_name()
+            ),
+        );
         return None;
     }
     let steps = match node.get("steps") {
@@ -400,5 +661,9 @@ fn except(ctx: &mut Ctx<'_>, node: &Node) -> Option<Except> {
             Vec::new()
         }
     };
-    Some(Except { var: ctx.string(node, "as"), steps, loc: ctx.loc(node) })
+    Some(Except {
+        var: ctx.string(node, "as"),
+        steps,
+        loc: ctx.loc(node),
+    })
 }

@@ -1,0 +1,56 @@
+use super::Rule;
+use crate::analysis::Analysis;
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub const RULE: Rule = Rule {
+    name: "unreachable-step",
+    code: "ORC001",
+    severity: Severity::Warning,
+    summary: "a workflow step that no path from the start of its subworkflow reaches",
+    docs: r#"## What it finds
+A step that can never run: no path from the start of its subworkflow reaches it, following the
+exact Workflows semantics (fall-through, `next`, `switch` fall-through when no condition matches,
+`return`, `raise`, `try`/`except`, loops, parallel branches). True reachability, so a cycle of
+steps that only jump to each other is found too. Steps nested in an unreachable step are not
+reported again. Subworkflows that are never called are reported by `unused-subworkflow` instead.
+
+## Why it matters
+Dead steps are usually a wrong `next` or a misplaced `return`: the work they were meant to do
+silently never happens, and readers waste time on code that does not run.
+
+## Example
+```yaml
+- log:
+    call: sys.log
+    args: {text: done}
+    next: end
+- notify:            # never runs: `log` ends the workflow
+    call: http.post
+    args: {url: https://example.com/notify}
+```
+
+## How to fix
+Point a `next` at the step, move it before the jump, or delete it.
+"#,
+};
+
+pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+    for wf in &analysis.workflows {
+        for flow in &wf.subworkflows {
+            for step in &flow.steps {
+                let parent_unreachable = step.parent.is_some_and(|p| !flow.steps[p].reachable);
+                if step.reachable || parent_unreachable {
+                    continue;
+                }
+                let message = format!(
+                    "step `{}` can never run: no path from the start of `{}` reaches it",
+                    step.step.name, flow.subworkflow.name
+                );
+                out.push(
+                    Diagnostic::new(RULE.name, RULE.severity, step.step.loc, message)
+                        .with_subject(&step.step.name),
+                );
+            }
+        }
+    }
+}
