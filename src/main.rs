@@ -1,1 +1,124 @@
-fn main() {}
+//! `baton`: checks Google Cloud orchestration and choreography definitions from the command
+//! line. Only this crate knows about files, terminals and exit codes.
+
+mod files;
+mod json;
+mod render;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use baton_analyzer::rules::{rule, RULES};
+use baton_analyzer::{analyze, Severity};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "baton",
+    version,
+    about = "See and check event-driven architectures on Google Cloud"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check files and folders (recursively: .yaml, .yml, .json) and report findings.
+    Check {
+        #[arg(required = true)]
+        paths: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Also fail (exit 1) on findings of this severity.
+        #[arg(long, value_enum)]
+        deny: Option<Deny>,
+    },
+    /// List the rules.
+    Rules,
+    /// Print the documentation of a rule.
+    Explain { rule: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Check {
+            paths,
+            format,
+            deny,
+        } => {
+            let sources = files::collect(&paths)?;
+            let report = analyze(&sources);
+            match format {
+                Format::Human => render::human(&sources, &report)?,
+                Format::Json => println!("{}", json::report(&sources, &report)),
+            }
+            let fails = |severity: Severity| {
+                severity == Severity::Error || (deny.is_some() && severity == Severity::Warning)
+            };
+            Ok(ExitCode::from(
+                if report.findings.iter().any(|d| fails(d.severity)) {
+                    1
+                } else {
+                    0
+                },
+            ))
+        }
+        Command::Rules => {
+            for r in RULES {
+                println!(
+                    "{:<24} {:<7} {:<8} {}",
+                    r.name,
+                    r.code,
+                    r.severity.as_str(),
+                    r.summary
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { rule: name } => {
+            let Some(r) = rule(&name) else {
+                eprintln!("error: no rule named `{name}` (see `baton rules`)");
+                return Ok(ExitCode::from(2));
+            };
+            println!(
+                "# {} ({}, {} by default)\n\n{}\n\n{}",
+                r.name,
+                r.code,
+                r.severity.as_str(),
+                r.summary,
+                r.docs
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! The `baton` binary: output formats and exit codes.
+
+use std::process::Command;
+
+fn baton(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_baton"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("baton runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn fixture(path: &str) -> String {
+    format!(
+        "{}/analyzer/tests/fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn human_output_shows_source_line_caret_and_summary() {
+    let file = fixture("rules/duplicate-step/bad.yaml");
+    let (code, stdout, _) = baton(&["check", &file]);
+    assert_eq!(code, 1, "duplicate-step is an error");
+    let expected_head = format!(
+        "error[duplicate-step]: step name `init` is used twice in subworkflow `main` (first at line 3)\n  ┌─ {file}:5:7\n  │\n3 │     - init:\n  │       ---- first defined here\n4 │         assign: [{{a: 1}}]\n5 │     - init:  # expect: duplicate-step\n  │       ^^^^\n"
+    );
+    assert!(stdout.starts_with(&expected_head), "{stdout}");
+    assert!(
+        stdout.ends_with("2 errors, 0 warnings, 0 infos in 1 file\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let file = fixture("rules/unreachable-step/bad.yaml");
+    let (code, stdout, _) = baton(&["check", "--format", "json", &file]);
+    assert_eq!(code, 0, "warnings only");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert_eq!(report["version"], 1);
+    let first = &report["findings"][0];
+    assert_eq!(first["rule"], "unreachable-step");
+    assert_eq!(first["code"], "ORC001");
+    assert_eq!(first["severity"], "warning");
+    assert_eq!(first["subject"], "notify");
+    assert_eq!(first["file"], file.as_str());
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(7), Some(7))
+    );
+    assert!(first["related"].is_array());
+    assert_eq!(
+        report["summary"],
+        serde_json::json!({"errors": 0, "warnings": 7, "infos": 0, "files": 1})
+    );
+}
+
+#[test]
+fn exit_codes() {
+    let clean = fixture("rules/unreachable-step/ok.yaml");
+    let warnings = fixture("rules/unreachable-step/bad.yaml");
+    assert_eq!(baton(&["check", &clean]).0, 0);
+    assert_eq!(baton(&["check", &warnings]).0, 0);
+    assert_eq!(baton(&["check", "--deny", "warnings", &warnings]).0, 1);
+    assert_eq!(
+        baton(&["check", &fixture("rules/parse-error/bad.yaml")]).0,
+        1
+    );
+    let (code, _, stderr) = baton(&["check", "/no/such/path"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot read `/no/such/path`"), "{stderr}");
+    assert_eq!(baton(&["check", "--format", "xml", &clean]).0, 2);
+    assert_eq!(baton(&["explain", "no-such-rule"]).0, 2);
+}
+
+#[test]
+fn folders_are_walked_recursively_and_in_order() {
+    let (_, stdout, _) = baton(&["check", "--format", "json", &fixture("load")]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["summary"]["files"], 13);
+}
+
+#[test]
+fn rules_and_explain() {
+    let (code, stdout, _) = baton(&["rules"]);
+    assert_eq!(code, 0);
+    assert!(stdout.lines().any(|l| l.starts_with("unreachable-step")
+        && l.contains("ORC001")
+        && l.contains("warning")));
+    let (code, stdout, _) = baton(&["explain", "unreachable-step"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("# unreachable-step (ORC001, warning by default)"));
+    assert!(stdout.contains("## How to fix"));
+}
