@@ -8,7 +8,10 @@ use std::fmt::Write;
 pub fn generate(workflows: usize, steps: usize, others: usize) -> Vec<(String, String)> {
     let mut files = Vec::new();
     for w in 0..workflows {
-        files.push((format!("wf/wf-{w}.workflows.yaml"), workflow(w, steps, others.max(1))));
+        files.push((
+            format!("wf/wf-{w}.workflows.yaml"),
+            workflow(w, steps, others.max(1)),
+        ));
     }
     let mut resources = String::new();
     for r in 0..others {
@@ -17,7 +20,10 @@ pub fn generate(workflows: usize, steps: usize, others: usize) -> Vec<(String, S
         }
         resources.push_str(&resource(r, workflows.max(1)));
         if resources.len() > 64 * 1024 {
-            files.push((format!("res/resources-{r}.yaml"), std::mem::take(&mut resources)));
+            files.push((
+                format!("res/resources-{r}.yaml"),
+                std::mem::take(&mut resources),
+            ));
         }
     }
     if !resources.is_empty() {
