@@ -109,6 +109,8 @@ fn findings(workspace: &Workspace, files: &[SourceFile]) -> impl IntoView {
 
 /// `file:line` for a location, as in the CLI's output.
 fn place(files: &[SourceFile], loc: baton_analyzer::Loc) -> String {
-    let file = files.get(loc.file.0 as usize).map_or("?", |f| f.path.as_str());
+    let file = files
+        .get(loc.file.0 as usize)
+        .map_or("?", |f| f.path.as_str());
     format!("{file}:{}", loc.line)
 }

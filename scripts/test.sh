@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Everything CI checks, in the order that fails fastest. Run from anywhere: scripts/test.sh
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/setup.sh" --test
+
+step() { echo "test: $*"; }
+step "formatting"
+cargo fmt --all -- --check
+# The app is wasm-only: building it natively would compile its browser dependencies for nothing.
+step "native tests (CLI and analyzer)"
+cargo test --workspace --exclude app --locked
+step "analyzer builds for wasm32"
+cargo build -p baton-analyzer --target wasm32-unknown-unknown --locked
+step "release build of the web app into dist/"
+trunk build --release --locked
+step "browser smoke test against dist/"
+cargo test --test browser --locked -- --ignored
