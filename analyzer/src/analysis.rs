@@ -59,6 +59,11 @@ pub fn analyze(files: &[SourceFile]) -> Report {
     let mut findings = std::mem::take(&mut workspace.diagnostics);
     let analysis = Analysis::new(&workspace);
     rules::check(&analysis, &mut findings);
+    findings.retain(|d| {
+        !files
+            .get(d.loc.file.0 as usize)
+            .is_some_and(|f| crate::suppress::is_suppressed(&f.text, d.loc.line, d.rule))
+    });
     findings.sort_by(|a, b| (a.loc, a.rule, &a.message).cmp(&(b.loc, b.rule, &b.message)));
     Report {
         workspace,

@@ -12,6 +12,7 @@ pub mod load;
 pub mod model;
 pub mod rules;
 pub mod source;
+mod suppress;
 pub mod tree;
 
 pub use analysis::{analyze, Report};
