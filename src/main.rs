@@ -1,6 +1,7 @@
 //! `baton`: checks Google Cloud orchestration and choreography definitions from the command
 //! line. Only this crate knows about files, terminals and exit codes.
 
+mod config;
 mod files;
 mod json;
 mod render;
@@ -9,7 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use baton_analyzer::rules::{rule, RULES};
-use baton_analyzer::{analyze, Severity};
+use baton_analyzer::{analyze_with, Severity};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -34,6 +35,9 @@ enum Command {
         /// Also fail (exit 1) on findings of this severity.
         #[arg(long, value_enum)]
         deny: Option<Deny>,
+        /// Settings file (default: `baton.toml` in the current folder, if any).
+        #[arg(long)]
+        config: Option<String>,
     },
     /// List the rules.
     Rules,
@@ -75,9 +79,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             paths,
             format,
             deny,
+            config,
         } => {
+            let config = config::load(config.as_deref())?;
             let sources = files::collect(&paths)?;
-            let report = analyze(&sources);
+            let report = analyze_with(&sources, &config);
             match format {
                 Format::Human => render::human(&sources, &report)?,
                 Format::Json => println!("{}", json::report(&sources, &report)),

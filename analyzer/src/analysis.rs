@@ -53,8 +53,19 @@ pub struct Report {
     pub findings: Vec<Diagnostic>,
 }
 
-/// Loads and analyzes `files`; `FileId(i)` in findings refers to `files[i]`.
+/// User settings (`baton.toml`): per-rule severity, or `None` to switch a rule off.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub rule_severity: Vec<(String, Option<crate::diagnostic::Severity>)>,
+}
+
+/// Loads and analyzes `files` with the default settings.
 pub fn analyze(files: &[SourceFile]) -> Report {
+    analyze_with(files, &Config::default())
+}
+
+/// Loads and analyzes `files`; `FileId(i)` in findings refers to `files[i]`.
+pub fn analyze_with(files: &[SourceFile], config: &Config) -> Report {
     let mut workspace = crate::load(files);
     let mut findings = std::mem::take(&mut workspace.diagnostics);
     let analysis = Analysis::new(&workspace);
@@ -64,6 +75,15 @@ pub fn analyze(files: &[SourceFile]) -> Report {
             .get(d.loc.file.0 as usize)
             .is_some_and(|f| crate::suppress::is_suppressed(&f.text, d.loc.line, d.rule))
     });
+    for (rule, severity) in &config.rule_severity {
+        match severity {
+            Some(severity) => findings
+                .iter_mut()
+                .filter(|d| d.rule == rule)
+                .for_each(|d| d.severity = *severity),
+            None => findings.retain(|d| d.rule != rule),
+        }
+    }
     findings.sort_by(|a, b| (a.loc, a.rule, &a.message).cmp(&(b.loc, b.rule, &b.message)));
     Report {
         workspace,
