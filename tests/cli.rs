@@ -105,31 +105,29 @@ fn baton_toml_sets_severity_or_switches_rules_off() {
     std::fs::create_dir_all(&dir).unwrap();
     let config = dir.join("baton.toml");
     let bad = fixture("rules/unreachable-step/bad.yaml");
-    std::fs::write(&config, "[rules]\nunreachable-step = \"error\"\n").unwrap();
-    let (code, stdout, _) = baton(&[
-        "check",
-        "--format",
-        "json",
-        "--config",
-        config.to_str().unwrap(),
-        &bad,
-    ]);
+    // Writes `settings` as baton.toml and checks the fixture with it as JSON.
+    let check_with = |settings: &str| {
+        std::fs::write(&config, settings).unwrap();
+        baton(&[
+            "check",
+            "--format",
+            "json",
+            "--config",
+            config.to_str().unwrap(),
+            &bad,
+        ])
+    };
+
+    let (code, stdout, _) = check_with("[rules]\nunreachable-step = \"error\"\n");
     assert_eq!(code, 1, "now an error");
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["summary"]["errors"], 7);
-    std::fs::write(&config, "[rules]\nunreachable-step = \"off\"\n").unwrap();
-    let (_, stdout, _) = baton(&[
-        "check",
-        "--format",
-        "json",
-        "--config",
-        config.to_str().unwrap(),
-        &bad,
-    ]);
+
+    let (_, stdout, _) = check_with("[rules]\nunreachable-step = \"off\"\n");
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["findings"].as_array().map(Vec::len), Some(0));
-    std::fs::write(&config, "[rules]\nno-such-rule = \"off\"\n").unwrap();
-    let (code, _, stderr) = baton(&["check", "--config", config.to_str().unwrap(), &bad]);
+
+    let (code, _, stderr) = check_with("[rules]\nno-such-rule = \"off\"\n");
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown rule `no-such-rule`"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();

@@ -352,35 +352,32 @@ impl<'a> Builder<'a> {
                     self.graph.add_edge(node, succ, ());
                 }
             }
-            StepKind::For(f) => {
+            // Each iteration of a parallel `for` has the control flow of a `for` body.
+            StepKind::For(f)
+            | StepKind::Parallel(Parallel {
+                work: ParallelWork::For(f),
+                ..
+            }) => {
                 let inner = self.inner_ctx(&f.steps, ctx, Some((node, succ)));
                 let start = self.block(&f.steps, node, &inner);
                 self.graph.add_edge(node, start, ());
                 self.graph.add_edge(node, succ, ());
             }
-            StepKind::Parallel(p) => match &p.work {
-                ParallelWork::Branches(branches) => {
-                    let inner = self.inner_ctx(branches, ctx, None);
-                    let inner = Ctx {
-                        loop_: None,
-                        ..inner
-                    };
-                    for branch in branches {
-                        let b = self.index_of(branch);
-                        self.graph.add_edge(node, self.nodes[b], ());
-                        self.body(self.nodes[b], b, &branch.body, succ, &inner);
-                    }
-                    if branches.is_empty() {
-                        self.graph.add_edge(node, succ, ());
-                    }
+            StepKind::Parallel(Parallel {
+                work: ParallelWork::Branches(branches),
+                ..
+            }) => {
+                // No `break`/`continue` crosses into a branch.
+                let inner = self.inner_ctx(branches, ctx, None);
+                for branch in branches {
+                    let b = self.index_of(branch);
+                    self.graph.add_edge(node, self.nodes[b], ());
+                    self.body(self.nodes[b], b, &branch.body, succ, &inner);
                 }
-                ParallelWork::For(f) => {
-                    let inner = self.inner_ctx(&f.steps, ctx, Some((node, succ)));
-                    let start = self.block(&f.steps, node, &inner);
-                    self.graph.add_edge(node, start, ());
+                if branches.is_empty() {
                     self.graph.add_edge(node, succ, ());
                 }
-            },
+            }
             StepKind::Try(t) => {
                 let except_start = t.except.as_ref().map(|e| {
                     let inner = self.inner_ctx(&e.steps, ctx, ctx.loop_);
