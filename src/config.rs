@@ -1,8 +1,13 @@
-//! `baton.toml`: per-rule settings.
+//! `baton.toml`: per-rule settings and thresholds.
 //!
 //! ```toml
 //! [rules]
 //! unused-subworkflow = "off"       # or "error", "warning", "info"
+//!
+//! [thresholds]
+//! sync-chain = 3                   # hops
+//! retry-amplification = 50         # attempts along one path
+//! high-coupling = 8                # Ca + Ce
 //! ```
 
 use anyhow::{format_err, Context, Result};
@@ -29,8 +34,17 @@ fn parse(text: &str) -> Result<Config> {
     let table: toml::Table = text.parse()?;
     let mut config = Config::default();
     for (key, value) in &table {
-        if key != "rules" {
-            return Err(format_err!("unknown section `{key}` (expected `rules`)"));
+        match key.as_str() {
+            "rules" => {}
+            "thresholds" => {
+                thresholds(value, &mut config)?;
+                continue;
+            }
+            _ => {
+                return Err(format_err!(
+                    "unknown section `{key}` (expected `rules` or `thresholds`)"
+                ))
+            }
         }
         let rules = value
             .as_table()
@@ -54,4 +68,28 @@ fn parse(text: &str) -> Result<Config> {
         }
     }
     Ok(config)
+}
+
+fn thresholds(value: &toml::Value, config: &mut Config) -> Result<()> {
+    let table = value
+        .as_table()
+        .ok_or_else(|| format_err!("`thresholds` should be a table"))?;
+    for (name, value) in table {
+        let n = value
+            .as_integer()
+            .and_then(|n| u64::try_from(n).ok())
+            .ok_or_else(|| format_err!("threshold `{name}`: expected a whole number >= 0"))?;
+        let t = &mut config.thresholds;
+        match name.as_str() {
+            "sync-chain" => t.sync_chain = usize::try_from(n)?,
+            "retry-amplification" => t.retry_amplification = n,
+            "high-coupling" => t.high_coupling = usize::try_from(n)?,
+            _ => {
+                return Err(format_err!(
+                    "unknown threshold `{name}` (expected sync-chain, retry-amplification or high-coupling)"
+                ))
+            }
+        }
+    }
+    Ok(())
 }

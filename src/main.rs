@@ -81,7 +81,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             deny,
             config,
         } => {
-            let config = config::load(config.as_deref())?;
+            let mut config = config::load(config.as_deref())?;
+            config.now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(config.now, |d| {
+                    i64::try_from(d.as_secs()).unwrap_or(config.now)
+                });
             let sources = files::collect(&paths)?;
             let report = analyze_with(&sources, &config);
             match format {

@@ -18,11 +18,12 @@ pub struct WorkflowFlow<'a> {
 /// What the rules look at.
 pub struct Analysis<'a> {
     pub workspace: &'a Workspace,
+    pub config: &'a Config,
     pub workflows: Vec<WorkflowFlow<'a>>,
 }
 
 impl<'a> Analysis<'a> {
-    pub fn new(workspace: &'a Workspace) -> Analysis<'a> {
+    pub fn new(workspace: &'a Workspace, config: &'a Config) -> Analysis<'a> {
         let workflows = workspace
             .resources
             .iter()
@@ -41,6 +42,7 @@ impl<'a> Analysis<'a> {
             .collect();
         Analysis {
             workspace,
+            config,
             workflows,
         }
     }
@@ -53,10 +55,47 @@ pub struct Report {
     pub findings: Vec<Diagnostic>,
 }
 
-/// User settings (`baton.toml`): per-rule severity, or `None` to switch a rule off.
-#[derive(Clone, Debug, Default)]
+/// User settings (`baton.toml`) and the facts the analyzer cannot know by itself.
+#[derive(Clone, Debug)]
 pub struct Config {
+    /// Per-rule severity, or `None` to switch a rule off.
     pub rule_severity: Vec<(String, Option<crate::diagnostic::Severity>)>,
+    pub thresholds: Thresholds,
+    /// The current time as Unix seconds, for rules that talk about upcoming dates
+    /// (the analyzer has no clock: the CLI and the app pass it in).
+    pub now: i64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            rule_severity: Vec::new(),
+            thresholds: Thresholds::default(),
+            // 2027-01-01T00:00:00Z: a fixed instant keeps results reproducible in tests.
+            now: 1_798_761_600,
+        }
+    }
+}
+
+/// Rule thresholds (`[thresholds]` in `baton.toml`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Thresholds {
+    /// `sync-chain`: longest allowed chain of synchronous calls, in hops.
+    pub sync_chain: usize,
+    /// `retry-amplification`: largest allowed product of attempts along one path.
+    pub retry_amplification: u64,
+    /// `high-coupling`: largest allowed Ca + Ce of one node.
+    pub high_coupling: usize,
+}
+
+impl Default for Thresholds {
+    fn default() -> Thresholds {
+        Thresholds {
+            sync_chain: 3,
+            retry_amplification: 50,
+            high_coupling: 8,
+        }
+    }
 }
 
 /// Loads and analyzes `files` with the default settings.
@@ -68,7 +107,7 @@ pub fn analyze(files: &[SourceFile]) -> Report {
 pub fn analyze_with(files: &[SourceFile], config: &Config) -> Report {
     let mut workspace = crate::load(files);
     let mut findings = std::mem::take(&mut workspace.diagnostics);
-    let analysis = Analysis::new(&workspace);
+    let analysis = Analysis::new(&workspace, config);
     rules::check(&analysis, &mut findings);
     findings.retain(|d| {
         !files

@@ -15,7 +15,7 @@ pub mod source;
 mod suppress;
 pub mod tree;
 
-pub use analysis::{analyze, analyze_with, Config, Report};
+pub use analysis::{analyze, analyze_with, Config, Report, Thresholds};
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use model::{Resource, ResourceKind};
 pub use source::{FileId, Loc, Pos, SourceFile};
