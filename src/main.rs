@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use baton_analyzer::rules::{rule, RULES};
-use baton_analyzer::{analyze_with, Severity};
+use baton_analyzer::{analyze_with, export, Severity};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -39,6 +39,13 @@ enum Command {
         #[arg(long)]
         config: Option<String>,
     },
+    /// Print the interaction graph of files and folders.
+    Graph {
+        #[arg(required = true)]
+        paths: Vec<String>,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Json)]
+        format: GraphFormat,
+    },
     /// List the rules.
     Rules,
     /// Print the documentation of a rule.
@@ -49,6 +56,13 @@ enum Command {
 enum Format {
     Human,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormat {
+    Json,
+    Dot,
+    Mermaid,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -103,6 +117,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     0
                 },
             ))
+        }
+        Command::Graph { paths, format } => {
+            let sources = files::collect(&paths)?;
+            let report = analyze_with(&sources, &baton_analyzer::Config::default());
+            let graph = &report.graph;
+            match format {
+                GraphFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&export::graph_json(graph, &sources))?
+                ),
+                GraphFormat::Dot => print!("{}", export::dot(graph)),
+                GraphFormat::Mermaid => print!("{}", export::mermaid(graph)),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Rules => {
             for r in RULES {

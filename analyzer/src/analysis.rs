@@ -2,6 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::flow::SubworkflowFlow;
+use crate::graph::Graph;
 use crate::model::{Resource, ResourceKind, Workflow};
 use crate::rules;
 use crate::source::SourceFile;
@@ -20,6 +21,7 @@ pub struct Analysis<'a> {
     pub workspace: &'a Workspace,
     pub config: &'a Config,
     pub workflows: Vec<WorkflowFlow<'a>>,
+    pub graph: Graph,
 }
 
 impl<'a> Analysis<'a> {
@@ -44,6 +46,7 @@ impl<'a> Analysis<'a> {
             workspace,
             config,
             workflows,
+            graph: Graph::build(workspace),
         }
     }
 }
@@ -51,6 +54,7 @@ impl<'a> Analysis<'a> {
 /// Loader and rule findings for a set of files.
 pub struct Report {
     pub workspace: Workspace,
+    pub graph: Graph,
     /// Sorted by file, line, column.
     pub findings: Vec<Diagnostic>,
 }
@@ -109,6 +113,7 @@ pub fn analyze_with(files: &[SourceFile], config: &Config) -> Report {
     let mut findings = std::mem::take(&mut workspace.diagnostics);
     let analysis = Analysis::new(&workspace, config);
     rules::check(&analysis, &mut findings);
+    let graph = analysis.graph;
     findings.retain(|d| {
         !files
             .get(d.loc.file.0 as usize)
@@ -126,6 +131,7 @@ pub fn analyze_with(files: &[SourceFile], config: &Config) -> Report {
     findings.sort_by(|a, b| (a.loc, a.rule, &a.message).cmp(&(b.loc, b.rule, &b.message)));
     Report {
         workspace,
+        graph,
         findings,
     }
 }

@@ -6,8 +6,10 @@
 
 pub mod analysis;
 pub mod diagnostic;
+pub mod export;
 pub mod expr;
 pub mod flow;
+pub mod graph;
 pub mod load;
 pub mod model;
 pub mod rules;

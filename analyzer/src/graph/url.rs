@@ -1,0 +1,154 @@
+//! What a URL names: the host → node rules of formats.md §6.3. URLs may be templates in which
+//! `{...}` marks a part that is not known statically (see [`super::values`]).
+
+/// The thing a URL points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UrlTarget {
+    /// A Cloud Run service, by name (region and project dropped: services match by name).
+    Service(String),
+    /// A Cloud Function (`REGION-PROJECT.cloudfunctions.net/NAME`).
+    Function(String),
+    /// `workflowexecutions.googleapis.com/.../workflows/W/executions`: starts workflow `W`.
+    WorkflowExecutions(String),
+    /// Any other `*.googleapis.com` host.
+    GoogleApi(String),
+    /// Some other host.
+    External(String),
+    /// The host is not known statically.
+    Unknown,
+}
+
+/// The host and path of `url`, lowercased host, without scheme, port, query or fragment.
+pub fn host_and_path(url: &str) -> Option<(String, &str)> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(end);
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    // A port, but not a `{placeholder}` that contains a colon.
+    let host = match host.rfind(':') {
+        Some(i) if !host[i..].contains('}') => &host[..i],
+        _ => host,
+    };
+    if host.is_empty() {
+        return None;
+    }
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    Some((host.to_ascii_lowercase(), path))
+}
+
+/// Classifies `url` by its host.
+pub fn classify(url: &str) -> UrlTarget {
+    let Some((host, path)) = host_and_path(url.trim()) else {
+        return UrlTarget::Unknown;
+    };
+    if let Some(rest) = host.strip_suffix(".cloudfunctions.net") {
+        let function = path.trim_start_matches('/').split('/').next().unwrap_or("");
+        return if is_static(function) && !function.is_empty() && !rest.is_empty() {
+            UrlTarget::Function(function.to_string())
+        } else {
+            UrlTarget::Unknown
+        };
+    }
+    if !is_static(&host) {
+        return UrlTarget::Unknown;
+    }
+    if let Some(service) = cloud_run_service(&host) {
+        return UrlTarget::Service(service);
+    }
+    if host == "workflowexecutions.googleapis.com" {
+        if let Some(workflow) = segment_after(path, "workflows") {
+            if path.contains("/executions") && is_static(workflow) {
+                return UrlTarget::WorkflowExecutions(workflow.to_string());
+            }
+        }
+    }
+    if host.ends_with(".googleapis.com") {
+        return UrlTarget::GoogleApi(host);
+    }
+    UrlTarget::External(host)
+}
+
+/// The service name in a `run.app` host, in either URL form of formats.md §6.2.
+fn cloud_run_service(host: &str) -> Option<String> {
+    if let Some(name) = host.strip_suffix(".a.run.app") {
+        // SERVICE-HASH-RC: drop the last two hyphen-separated parts.
+        let mut parts = name.rsplitn(3, '-');
+        let (code, hash, service) = (parts.next()?, parts.next()?, parts.next()?);
+        let ok = (2..=4).contains(&code.len())
+            && code.bytes().all(|b| b.is_ascii_lowercase())
+            && (8..=12).contains(&hash.len())
+            && hash.bytes().all(|b| b.is_ascii_alphanumeric());
+        return (ok && !service.is_empty()).then(|| service.to_string());
+    }
+    // SERVICE-PROJECTNUMBER.REGION.run.app
+    let name = host.strip_suffix(".run.app")?;
+    let (first, region) = name.split_once('.')?;
+    let (service, number) = first.rsplit_once('-')?;
+    let ok = !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && !region.is_empty()
+        && !service.is_empty();
+    ok.then(|| service.to_string())
+}
+
+/// The path segment after `/<key>/`, e.g. `W` in `.../workflows/W/executions`.
+pub fn segment_after<'a>(path: &'a str, key: &str) -> Option<&'a str> {
+    let mut parts = path.split('/');
+    parts.find(|p| *p == key)?;
+    parts.next().filter(|s| !s.is_empty())
+}
+
+/// True when a template has no unknown part.
+pub fn is_static(text: &str) -> bool {
+    !text.contains('{')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_cloud_run_url_forms_name_the_service() {
+        let service = |s: &str| UrlTarget::Service(s.to_string());
+        assert_eq!(
+            classify("https://collage-x7k2m9qp4a-ew.a.run.app/refresh"),
+            service("collage")
+        );
+        assert_eq!(
+            classify("https://thumbnails-123456789012.europe-west1.run.app/"),
+            service("thumbnails")
+        );
+        assert_eq!(
+            classify("https://my-long-svc-abcdefgh12-uc.a.run.app"),
+            service("my-long-svc")
+        );
+        assert_eq!(
+            classify("https://x.run.app"),
+            UrlTarget::External("x.run.app".into())
+        );
+    }
+
+    #[test]
+    fn functions_apis_workflows_and_unknown_hosts() {
+        assert_eq!(
+            classify("https://{region}-{project}.cloudfunctions.net/resize?x=1"),
+            UrlTarget::Function("resize".into())
+        );
+        assert_eq!(
+            classify("https://vision.googleapis.com/v1/images:annotate"),
+            UrlTarget::GoogleApi("vision.googleapis.com".into())
+        );
+        assert_eq!(
+            classify("https://workflowexecutions.googleapis.com/v1/projects/p/locations/l/workflows/w1/executions"),
+            UrlTarget::WorkflowExecutions("w1".into())
+        );
+        assert_eq!(classify("{args.url}"), UrlTarget::Unknown);
+        assert_eq!(classify("https://{host}/x"), UrlTarget::Unknown);
+        assert_eq!(
+            classify("http://Example.com:8080/a"),
+            UrlTarget::External("example.com".into())
+        );
+    }
+}

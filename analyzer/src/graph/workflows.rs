@@ -1,0 +1,317 @@
+//! Edges from workflow calls (formats.md §1.3): `http.*` to whatever the URL names, connectors
+//! to their API or to the queue, topic, bucket or workflow their arguments name.
+
+use petgraph::graph::NodeIndex;
+
+use super::url::{classify, segment_after, UrlTarget};
+use super::values::{Template, Values};
+use super::{short_name, Attempts, Edge, EdgeKind, Graph, NodeKind};
+use crate::model::{
+    Auth, Call, ParallelWork, Resource, ResourceKind, Retry, Step, StepBody, StepKind,
+};
+use crate::source::Loc;
+use crate::tree::Node;
+use crate::Workspace;
+
+/// `http.default_retry` and `http.default_retry_non_idempotent` retry 5 times.
+const DEFAULT_POLICY_ATTEMPTS: u64 = 6;
+
+pub fn connect(graph: &mut Graph, workspace: &Workspace) {
+    for (i, resource) in workspace.resources.iter().enumerate() {
+        let ResourceKind::Workflow(workflow) = &resource.kind else {
+            continue;
+        };
+        let Some(from) = graph.find(&format!("workflow:{}", resource.name)) else {
+            continue;
+        };
+        if graph.node(from).resource != Some(i) {
+            continue; // a second copy of the same workflow
+        }
+        let mut cx = Cx {
+            graph,
+            workspace,
+            values: Values::new(workflow),
+            resource,
+            from,
+        };
+        for sub in &workflow.subworkflows {
+            cx.steps(&sub.steps, Attempts::Finite(1));
+        }
+    }
+}
+
+struct Cx<'g, 'a> {
+    graph: &'g mut Graph,
+    workspace: &'a Workspace,
+    values: Values<'a>,
+    resource: &'a Resource,
+    from: NodeIndex,
+}
+
+impl<'a> Cx<'_, 'a> {
+    fn steps(&mut self, steps: &'a [Step], attempts: Attempts) {
+        for step in steps {
+            self.body(step, &step.body, attempts);
+        }
+    }
+
+    /// `attempts`: how often the enclosing `try` runs its body.
+    fn body(&mut self, step: &'a Step, body: &'a StepBody, attempts: Attempts) {
+        match &body.kind {
+            StepKind::Call(call) => self.call(step, call, attempts),
+            StepKind::Switch(conditions) => {
+                for c in conditions {
+                    self.body(step, &c.body, attempts);
+                }
+            }
+            StepKind::Try(t) => {
+                let inner = match &t.retry {
+                    Some(retry) => retry_attempts(retry),
+                    None => attempts,
+                };
+                self.body(step, &t.body, inner);
+                if let Some(except) = &t.except {
+                    self.steps(&except.steps, attempts);
+                }
+            }
+            StepKind::For(f) => self.steps(&f.steps, attempts),
+            StepKind::Parallel(p) => match &p.work {
+                ParallelWork::Branches(branches) => self.steps(branches, attempts),
+                ParallelWork::For(f) => self.steps(&f.steps, attempts),
+            },
+            StepKind::Steps(steps) => self.steps(steps, attempts),
+            StepKind::Jump | StepKind::Assign(_) | StepKind::Raise(_) | StepKind::Return(_) => {}
+        }
+    }
+
+    fn call(&mut self, step: &'a Step, call: &'a Call, attempts: Attempts) {
+        let function = call.function.value.as_str();
+        let args = call.args.as_ref();
+        let arg = |key: &str| args.and_then(|a| a.get(key));
+        let edge = |kind: EdgeKind, loc: Loc, label: &str| {
+            let mut edge = Edge::new(kind, loc, label);
+            edge.step = Some(step.name.clone());
+            edge.attempts = attempts;
+            edge
+        };
+        let here = call.function.loc;
+        if let Some(method) = function.strip_prefix("http.") {
+            if !matches!(
+                method,
+                "get" | "post" | "put" | "patch" | "delete" | "request"
+            ) {
+                return;
+            }
+            let Some(url) = arg("url") else { return };
+            let auth = match arg("auth")
+                .and_then(|a| a.get("type"))
+                .and_then(Node::as_str)
+            {
+                Some("OIDC") => Auth::Oidc,
+                Some("OAuth2") => Auth::OAuth,
+                _ => Auth::None,
+            };
+            for t in self.templates(url) {
+                let to = self.url_node(&t, url);
+                let kind = match classify(&t.text) {
+                    UrlTarget::WorkflowExecutions(_) if method == "post" => {
+                        EdgeKind::StartExecution
+                    }
+                    _ => EdgeKind::SyncCall,
+                };
+                let mut e = edge(kind, here, function);
+                e.auth = Some(auth);
+                self.graph.connect(self.from, to, e);
+            }
+            return;
+        }
+        if function == "experimental.executions.map" {
+            if let Some(id) = arg("workflow_id") {
+                for t in self.templates(id) {
+                    let to = self.named(NodeKind::Workflow, &t, id);
+                    self.graph
+                        .connect(self.from, to, edge(EdgeKind::SyncCall, here, function));
+                }
+            }
+            return;
+        }
+        let Some(path) = function.strip_prefix("googleapis.") else {
+            return; // a subworkflow or the standard library
+        };
+        let parts: Vec<&str> = path.split('.').collect();
+        let api = parts.first().copied().unwrap_or("");
+        let method = parts.last().copied().unwrap_or("");
+        let label = parts[parts.len().saturating_sub(2)..].join(".");
+        match api {
+            "cloudtasks" if path.ends_with(".tasks.create") => {
+                let Some(parent) = arg("parent") else {
+                    return self.api(api, here, edge(EdgeKind::SyncCall, here, &label));
+                };
+                let target = args.and_then(|a| a.path(&["body", "task", "httpRequest"]));
+                let app_engine =
+                    args.and_then(|a| a.path(&["body", "task", "appEngineHttpRequest"]));
+                for t in self.templates(parent) {
+                    let queue = self.named_after(NodeKind::Queue, &t, "queues", parent);
+                    self.graph
+                        .connect(self.from, queue, edge(EdgeKind::Enqueue, here, &label));
+                    self.dispatch(queue, target, app_engine);
+                }
+            }
+            "pubsub" if path.ends_with(".topics.publish") => {
+                let Some(topic) = arg("topic") else { return };
+                for t in self.templates(topic) {
+                    let to = self.named(NodeKind::Topic, &t, topic);
+                    self.graph
+                        .connect(self.from, to, edge(EdgeKind::Publish, here, &label));
+                }
+            }
+            "storage" if path.contains("objects.") => {
+                let (key, fires) = match method {
+                    "insert" => ("bucket", Some("finalized")),
+                    "copy" | "rewrite" | "compose" => ("destinationBucket", Some("finalized")),
+                    "delete" => ("bucket", Some("deleted")),
+                    "patch" | "update" => ("bucket", Some("metadataUpdated")),
+                    _ => ("bucket", None),
+                };
+                let Some(bucket) = arg(key) else {
+                    return self.api(api, here, edge(EdgeKind::SyncCall, here, &label));
+                };
+                for t in self.templates(bucket) {
+                    let to = self.named(NodeKind::EventSource, &t, bucket);
+                    let mut e = edge(EdgeKind::SyncCall, here, &label);
+                    e.fires = fires;
+                    self.graph.connect(self.from, to, e);
+                }
+            }
+            "workflowexecutions" if method == "run" || method == "create" => {
+                let (key, kind) = if method == "run" {
+                    ("workflow_id", EdgeKind::SyncCall)
+                } else {
+                    ("parent", EdgeKind::StartExecution)
+                };
+                let Some(id) = arg(key) else { return };
+                for t in self.templates(id) {
+                    let to = if key == "parent" {
+                        self.named_after(NodeKind::Workflow, &t, "workflows", id)
+                    } else {
+                        self.named(NodeKind::Workflow, &t, id)
+                    };
+                    self.graph.connect(self.from, to, edge(kind, here, &label));
+                }
+            }
+            _ => self.api(api, here, edge(EdgeKind::SyncCall, here, &label)),
+        }
+    }
+
+    /// The queue's dispatch edge to the task's HTTP or App Engine target.
+    fn dispatch(&mut self, queue: NodeIndex, http: Option<&'a Node>, app_engine: Option<&'a Node>) {
+        let attempts = self.queue_attempts(queue);
+        if let Some(url) = http.and_then(|h| h.get("url")) {
+            let auth = match http {
+                Some(h) if h.get("oidcToken").is_some() => Auth::Oidc,
+                Some(h) if h.get("oauthToken").is_some() => Auth::OAuth,
+                _ => Auth::None,
+            };
+            for t in self.templates(url) {
+                let to = self.url_node(&t, url);
+                let mut edge = Edge::new(EdgeKind::Dispatch, self.loc(url), "task");
+                edge.attempts = attempts;
+                edge.auth = Some(auth);
+                self.graph.connect(queue, to, edge);
+            }
+        } else if let Some(request) = app_engine {
+            let service = request
+                .path(&["appEngineRouting", "service"])
+                .and_then(Node::as_str)
+                .unwrap_or("default");
+            let loc = self.loc(request);
+            let to = self
+                .graph
+                .ensure(NodeKind::External, &format!("appengine/{service}"), loc);
+            let mut edge = Edge::new(EdgeKind::Dispatch, loc, "task");
+            edge.attempts = attempts;
+            self.graph.connect(queue, to, edge);
+        }
+    }
+
+    /// The attempts of a loaded queue (100 when not loaded: the Cloud Tasks default).
+    fn queue_attempts(&self, queue: NodeIndex) -> Attempts {
+        let max = self.graph.node(queue).resource.and_then(|i| {
+            match &self.workspace.resources.get(i)?.kind {
+                ResourceKind::Queue(q) => q.retry.max_attempts.as_ref().map(|a| a.value),
+                _ => None,
+            }
+        });
+        match max {
+            Some(n) if n < 0 => Attempts::Unlimited,
+            Some(n) => Attempts::Finite(u64::try_from(n.max(1)).unwrap_or(1)),
+            None => Attempts::Finite(100),
+        }
+    }
+
+    fn api(&mut self, api: &str, loc: Loc, edge: Edge) {
+        let to = self
+            .graph
+            .ensure(NodeKind::GoogleApi, &format!("{api}.googleapis.com"), loc);
+        self.graph.connect(self.from, to, edge);
+    }
+
+    fn templates(&self, node: &Node) -> Vec<Template> {
+        let found = self.values.eval(node);
+        if found.is_empty() {
+            // A map or list where a string belongs: still an edge, to an unresolved target.
+            let text = node.display();
+            return vec![Template {
+                text: format!("{{{text}}}"),
+                source: text,
+            }];
+        }
+        found
+    }
+
+    fn loc(&self, node: &Node) -> Loc {
+        Loc::new(self.resource.loc.file, node.pos)
+    }
+
+    fn url_node(&mut self, t: &Template, at: &Node) -> NodeIndex {
+        let loc = self.loc(at);
+        self.graph
+            .url_node(&t.text, &t.source, &self.resource.name, loc)
+    }
+
+    /// A resource named by a whole value (`projects/p/topics/t` or `t`).
+    fn named(&mut self, kind: NodeKind, t: &Template, at: &Node) -> NodeIndex {
+        let loc = self.loc(at);
+        let name = short_name(&t.text);
+        if t.is_static() && !name.is_empty() {
+            self.graph.ensure(kind, name, loc)
+        } else {
+            self.graph.unresolved(&self.resource.name, &t.source, loc)
+        }
+    }
+
+    /// A resource named by the path segment after `key` (`.../queues/q`).
+    fn named_after(&mut self, kind: NodeKind, t: &Template, key: &str, at: &Node) -> NodeIndex {
+        let loc = self.loc(at);
+        match segment_after(&t.text, key) {
+            Some(name) if super::url::is_static(name) => self.graph.ensure(kind, name, loc),
+            _ => self.graph.unresolved(&self.resource.name, &t.source, loc),
+        }
+    }
+}
+
+fn retry_attempts(retry: &Retry) -> Attempts {
+    match retry {
+        Retry::Policy(p) if p.value.trim().starts_with("http.default_retry") => {
+            Attempts::Finite(DEFAULT_POLICY_ATTEMPTS)
+        }
+        Retry::Custom(policy) => Attempts::Finite(
+            policy
+                .max_retries
+                .and_then(|n| u64::try_from(n).ok())
+                .unwrap_or(0)
+                .saturating_add(1),
+        ),
+        Retry::Policy(_) => Attempts::Finite(1),
+    }
+}
