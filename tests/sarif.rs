@@ -101,6 +101,13 @@ fn no_findings_is_valid_sarif_with_no_results() {
 }
 
 #[test]
+fn exit_status_is_that_of_the_other_formats() {
+    let warnings = "analyzer/tests/fixtures/rules/unreachable-step/bad.yaml";
+    assert_eq!(sarif(&[warnings]).0, 0);
+    assert_eq!(sarif(&["--deny", "warnings", warnings]).0, 1);
+}
+
+#[test]
 fn results_point_at_rules_files_and_positions() {
     let (code, document) = sarif(&[
         "analyzer/tests/fixtures/rules/duplicate-step/bad.yaml",
