@@ -5,6 +5,7 @@ mod config;
 mod files;
 mod json;
 mod render;
+mod sarif;
 
 use std::process::ExitCode;
 
@@ -56,6 +57,8 @@ enum Command {
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for code-scanning services and editors.
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -106,6 +109,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             match format {
                 Format::Human => render::human(&sources, &report)?,
                 Format::Json => println!("{}", json::report(&sources, &report)),
+                Format::Sarif => println!("{}", sarif::report(&sources, &report)),
             }
             let fails = |severity: Severity| {
                 severity == Severity::Error || (deny.is_some() && severity == Severity::Warning)
