@@ -9,11 +9,7 @@ pub fn mermaid(graph: &Graph) -> String {
     let mut out = String::from("flowchart LR\n");
     for n in graph.nodes() {
         let node = graph.node(n);
-        let label = format!(
-            "\"{}<br/>{}\"",
-            escape(&node.name),
-            node.kind.as_str()
-        );
+        let label = format!("\"{}<br/>{}\"", escape(&node.name), node.kind.as_str());
         let (open, close) = match node.kind {
             NodeKind::Workflow => ("[[", "]]"),
             NodeKind::Service | NodeKind::Function | NodeKind::External => ("[", "]"),
