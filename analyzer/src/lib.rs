@@ -11,6 +11,7 @@ pub mod flow;
 pub mod load;
 pub mod model;
 pub mod rules;
+pub mod schedule;
 pub mod source;
 mod suppress;
 pub mod tree;
