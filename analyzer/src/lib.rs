@@ -13,6 +13,7 @@ pub mod graph;
 pub mod load;
 pub mod model;
 pub mod rules;
+pub mod schedule;
 pub mod source;
 mod suppress;
 pub mod tree;

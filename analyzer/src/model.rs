@@ -344,11 +344,24 @@ pub struct QueueRetry {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Job {
     pub schedule: Option<At<String>>,
+    /// Which schedule syntaxes the source format accepts.
+    pub schedule_syntax: ScheduleSyntax,
     pub time_zone: Option<At<String>>,
     pub target: Option<At<JobTarget>>,
     /// `retryConfig.retryCount`, 0 by default.
     pub retry_count: Option<i64>,
     pub paused: bool,
+}
+
+/// The schedule syntaxes a job's source format accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ScheduleSyntax {
+    /// Cloud Scheduler (REST, gcloud, Terraform, Config Connector): unix-cron or the
+    /// English-like form (`every 5 minutes`).
+    #[default]
+    CloudScheduler,
+    /// App Engine `cron.yaml`: only the English-like form.
+    AppEngine,
 }
 
 #[derive(Clone, Debug, PartialEq)]

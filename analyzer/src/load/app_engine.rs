@@ -81,6 +81,7 @@ fn cron(ctx: &mut Ctx<'_>, item: &Node) -> Option<Resource> {
         .and_then(|r| ctx.int(r, "job_retry_limit"));
     let job = Job {
         schedule: ctx.string_at(item, "schedule"),
+        schedule_syntax: ScheduleSyntax::AppEngine,
         time_zone: ctx.string_at(item, "timezone"),
         target: Some(target),
         retry_count,

@@ -223,6 +223,7 @@ pub fn job(ctx: &mut Ctx<'_>, spec: &Node) -> Job {
     ) || ctx.bool(spec, "paused").unwrap_or(false);
     Job {
         schedule: ctx.string_at(spec, "schedule"),
+        schedule_syntax: ScheduleSyntax::CloudScheduler,
         time_zone: ctx.string_at(spec, "timeZone"),
         target,
         retry_count,

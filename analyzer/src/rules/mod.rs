@@ -1,9 +1,12 @@
 //! The rule catalog. One rule per file; each has a stable name (users and tools depend on it),
 //! a stable code, a default severity and docs with fixed headings.
 
+mod dst_sensitive_schedule;
 mod duplicate_step;
 mod infinite_loop;
+mod invalid_cron;
 mod invalid_definition;
+mod invalid_time_zone;
 mod misplaced_jump;
 mod parse_error;
 mod undefined_step;
@@ -42,6 +45,9 @@ pub const RULES: &[Rule] = &[
     undefined_subworkflow::RULE,
     unused_subworkflow::RULE,
     infinite_loop::RULE,
+    invalid_cron::RULE,
+    invalid_time_zone::RULE,
+    dst_sensitive_schedule::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static Rule> {
@@ -57,4 +63,7 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     undefined_subworkflow::check(analysis, out);
     unused_subworkflow::check(analysis, out);
     infinite_loop::check(analysis, out);
+    invalid_cron::check(analysis, out);
+    invalid_time_zone::check(analysis, out);
+    dst_sensitive_schedule::check(analysis, out);
 }
