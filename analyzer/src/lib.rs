@@ -10,6 +10,7 @@ pub mod expr;
 pub mod flow;
 pub mod load;
 pub mod model;
+pub mod retry;
 pub mod rules;
 pub mod source;
 mod suppress;

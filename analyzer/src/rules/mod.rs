@@ -1,6 +1,7 @@
 //! The rule catalog. One rule per file; each has a stable name (users and tools depend on it),
 //! a stable code, a default severity and docs with fixed headings.
 
+mod call_without_retry;
 mod duplicate_step;
 mod infinite_loop;
 mod invalid_definition;
@@ -42,6 +43,7 @@ pub const RULES: &[Rule] = &[
     undefined_subworkflow::RULE,
     unused_subworkflow::RULE,
     infinite_loop::RULE,
+    call_without_retry::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static Rule> {
@@ -57,4 +59,5 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     undefined_subworkflow::check(analysis, out);
     unused_subworkflow::check(analysis, out);
     infinite_loop::check(analysis, out);
+    call_without_retry::check(analysis, out);
 }
