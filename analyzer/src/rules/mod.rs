@@ -7,6 +7,7 @@ mod infinite_loop;
 mod invalid_definition;
 mod misplaced_jump;
 mod parse_error;
+mod unbounded_retries;
 mod undefined_step;
 mod undefined_subworkflow;
 mod unreachable_step;
@@ -44,6 +45,7 @@ pub const RULES: &[Rule] = &[
     unused_subworkflow::RULE,
     infinite_loop::RULE,
     call_without_retry::RULE,
+    unbounded_retries::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static Rule> {
@@ -60,4 +62,5 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     unused_subworkflow::check(analysis, out);
     infinite_loop::check(analysis, out);
     call_without_retry::check(analysis, out);
+    unbounded_retries::check(analysis, out);
 }
