@@ -6,6 +6,7 @@ mod duplicate_step;
 mod infinite_loop;
 mod invalid_definition;
 mod misplaced_jump;
+mod missing_dead_letter;
 mod parse_error;
 mod unbounded_retries;
 mod undefined_step;
@@ -46,6 +47,7 @@ pub const RULES: &[Rule] = &[
     infinite_loop::RULE,
     call_without_retry::RULE,
     unbounded_retries::RULE,
+    missing_dead_letter::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static Rule> {
@@ -63,4 +65,5 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     infinite_loop::check(analysis, out);
     call_without_retry::check(analysis, out);
     unbounded_retries::check(analysis, out);
+    missing_dead_letter::check(analysis, out);
 }
