@@ -14,6 +14,7 @@ mod undefined_subworkflow;
 mod unreachable_step;
 mod unrecognized_document;
 mod unused_subworkflow;
+mod workflow_trigger_no_retry;
 
 use crate::analysis::Analysis;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -48,6 +49,7 @@ pub const RULES: &[Rule] = &[
     call_without_retry::RULE,
     unbounded_retries::RULE,
     missing_dead_letter::RULE,
+    workflow_trigger_no_retry::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static Rule> {
@@ -66,4 +68,5 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     call_without_retry::check(analysis, out);
     unbounded_retries::check(analysis, out);
     missing_dead_letter::check(analysis, out);
+    workflow_trigger_no_retry::check(analysis, out);
 }
