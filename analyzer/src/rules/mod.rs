@@ -8,6 +8,7 @@ mod invalid_definition;
 mod misplaced_jump;
 mod missing_dead_letter;
 mod parse_error;
+mod unauthenticated_target;
 mod unbounded_retries;
 mod undefined_step;
 mod undefined_subworkflow;
@@ -50,6 +51,7 @@ pub const RULES: &[Rule] = &[
     unbounded_retries::RULE,
     missing_dead_letter::RULE,
     workflow_trigger_no_retry::RULE,
+    unauthenticated_target::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static Rule> {
@@ -69,4 +71,5 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     unbounded_retries::check(analysis, out);
     missing_dead_letter::check(analysis, out);
     workflow_trigger_no_retry::check(analysis, out);
+    unauthenticated_target::check(analysis, out);
 }
