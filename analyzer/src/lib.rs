@@ -12,6 +12,7 @@ pub mod flow;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod retry;
 pub mod rules;
 pub mod schedule;
 pub mod source;

@@ -1,6 +1,7 @@
 //! The rule catalog. One rule per file; each has a stable name (users and tools depend on it),
 //! a stable code, a default severity and docs with fixed headings.
 
+mod call_without_retry;
 mod dst_sensitive_schedule;
 mod duplicate_step;
 mod infinite_loop;
@@ -8,12 +9,16 @@ mod invalid_cron;
 mod invalid_definition;
 mod invalid_time_zone;
 mod misplaced_jump;
+mod missing_dead_letter;
 mod parse_error;
+mod unauthenticated_target;
+mod unbounded_retries;
 mod undefined_step;
 mod undefined_subworkflow;
 mod unreachable_step;
 mod unrecognized_document;
 mod unused_subworkflow;
+mod workflow_trigger_no_retry;
 
 use crate::analysis::Analysis;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -48,6 +53,11 @@ pub const RULES: &[Rule] = &[
     invalid_cron::RULE,
     invalid_time_zone::RULE,
     dst_sensitive_schedule::RULE,
+    call_without_retry::RULE,
+    unbounded_retries::RULE,
+    missing_dead_letter::RULE,
+    workflow_trigger_no_retry::RULE,
+    unauthenticated_target::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static Rule> {
@@ -66,4 +76,9 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     invalid_cron::check(analysis, out);
     invalid_time_zone::check(analysis, out);
     dst_sensitive_schedule::check(analysis, out);
+    call_without_retry::check(analysis, out);
+    unbounded_retries::check(analysis, out);
+    missing_dead_letter::check(analysis, out);
+    workflow_trigger_no_retry::check(analysis, out);
+    unauthenticated_target::check(analysis, out);
 }

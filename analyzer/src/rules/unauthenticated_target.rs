@@ -1,0 +1,256 @@
+use super::Rule;
+use crate::analysis::Analysis;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::expr::expression;
+use crate::model::{visit_steps, Auth, JobTarget, ResourceKind};
+use crate::retry::body_calls;
+use crate::source::Loc;
+use crate::tree::Node;
+
+pub const RULE: Rule = Rule {
+    name: "unauthenticated-target",
+    code: "SEC001",
+    severity: Severity::Warning,
+    summary: "a push to a Cloud Run or Cloud Functions URL without an OIDC token",
+    docs: r#"## What it finds
+A push to a Cloud Run (`*.run.app`) or Cloud Functions (`*.cloudfunctions.net`) URL that
+carries no OIDC token:
+- a Cloud Scheduler job's `httpTarget` without `oidcToken`;
+- a Pub/Sub push subscription whose `pushConfig` has no `oidcToken`;
+- a Cloud Tasks task created by a workflow
+  (`googleapis.cloudtasks.v2.projects.locations.queues.tasks.create`) whose
+  `body.task.httpRequest` has no `oidcToken`.
+
+An `oauthToken` is reported too: Scheduler and Cloud Tasks document OAuth access tokens as
+meant for Google APIs on `*.googleapis.com`, while Cloud Run and Cloud Functions check an ID
+(OIDC) token, so such a push only works if the target accepts unauthenticated calls.
+
+A task URL is read when it is a literal or an expression that starts with a literal holding
+the host (`${"https://resize-abcdefghij-ew.a.run.app/" + path}`); when the host cannot be seen
+(`${url}`, `${"https://" + host}`) nothing is reported. A queue-level `httpTarget` that adds a
+token to every task is not taken into account.
+
+## Why it matters
+Without a token the push can only succeed if the service allows unauthenticated invocations
+(`allUsers` as invoker), so anyone on the internet can call the endpoint that was meant for
+Scheduler, Pub/Sub or Cloud Tasks: fake events, replayed jobs, cost. If the service does
+require authentication, every push fails with `401`/`403` instead.
+
+## Example
+```yaml
+name: projects/demo/locations/europe-west1/jobs/nightly-report
+schedule: 0 3 * * *
+httpTarget:
+  uri: https://report-abcdefghij-ew.a.run.app/run    # no oidcToken
+  httpMethod: POST
+```
+
+## How to fix
+Send an OIDC token from a service account that has `roles/run.invoker` on the target, and
+remove unauthenticated access from the service:
+```yaml
+httpTarget:
+  uri: https://report-abcdefghij-ew.a.run.app/run
+  oidcToken:
+    serviceAccountEmail: scheduler@demo.iam.gserviceaccount.com
+    audience: https://report-abcdefghij-ew.a.run.app
+```
+(`gcloud scheduler jobs update http J --oidc-service-account-email=...`,
+`gcloud pubsub subscriptions update S --push-auth-service-account=...`, or `oidcToken` in the
+task's `httpRequest`).
+"#,
+};
+
+const TASKS_CREATE: &str = "googleapis.cloudtasks.v2.projects.locations.queues.tasks.create";
+
+pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+    for resource in &analysis.workspace.resources {
+        match &resource.kind {
+            ResourceKind::Job(job) => {
+                let Some(target) = &job.target else {
+                    continue;
+                };
+                let JobTarget::Http { uri, auth, .. } = &target.value else {
+                    continue;
+                };
+                if serverless_host(uri).is_some() {
+                    if let Some(why) = missing_token(*auth) {
+                        out.push(finding(
+                            target.loc,
+                            &resource.name,
+                            format!("scheduler job `{}` calls `{uri}` {why}", resource.name),
+                        ));
+                    }
+                }
+            }
+            ResourceKind::Subscription(sub) => {
+                let Some(push) = &sub.push else {
+                    continue;
+                };
+                if serverless_host(&push.value.endpoint).is_some() {
+                    if let Some(why) = missing_token(push.value.auth) {
+                        out.push(finding(
+                            push.loc,
+                            &resource.name,
+                            format!(
+                                "push subscription `{}` delivers to `{}` {why}",
+                                resource.name, push.value.endpoint
+                            ),
+                        ));
+                    }
+                }
+            }
+            ResourceKind::Workflow(workflow) => {
+                for sub in &workflow.subworkflows {
+                    visit_steps(&sub.steps, &mut |step| {
+                        for call in body_calls(&step.body) {
+                            if call.function.value != TASKS_CREATE {
+                                continue;
+                            }
+                            let Some(request) = call
+                                .args
+                                .as_ref()
+                                .and_then(|a| a.path(&["body", "task", "httpRequest"]))
+                            else {
+                                continue;
+                            };
+                            let Some(url) = request.get("url") else {
+                                continue;
+                            };
+                            let Some(host) = url.as_str().and_then(task_host) else {
+                                continue;
+                            };
+                            let Some(host) = serverless_host(&host) else {
+                                continue;
+                            };
+                            if let Some(why) = missing_token(node_auth(request)) {
+                                out.push(finding(
+                                    Loc::new(step.loc.file, url.pos),
+                                    &step.name,
+                                    format!(
+                                        "the task that step `{}` creates calls `{host}` {why}",
+                                        step.name
+                                    ),
+                                ));
+                            }
+                        }
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn finding(loc: Loc, subject: &str, message: String) -> Diagnostic {
+    Diagnostic::new(RULE.name, RULE.severity, loc, message).with_subject(subject)
+}
+
+/// Why `auth` does not authenticate to Cloud Run or Cloud Functions; `None` for OIDC.
+fn missing_token(auth: Auth) -> Option<&'static str> {
+    match auth {
+        Auth::Oidc => None,
+        Auth::OAuth => Some(
+            "with an OAuth token, which Cloud Run and Cloud Functions do not accept: use an OIDC token",
+        ),
+        Auth::None => Some("without an OIDC token: the target must allow unauthenticated calls"),
+    }
+}
+
+fn node_auth(request: &Node) -> Auth {
+    if request.get("oidcToken").is_some() {
+        Auth::Oidc
+    } else if request.get("oauthToken").is_some() {
+        Auth::OAuth
+    } else {
+        Auth::None
+    }
+}
+
+/// The host of `url` when it is a Cloud Run or Cloud Functions host, lowercased.
+fn serverless_host(url: &str) -> Option<String> {
+    let host = host_of(url)?.to_ascii_lowercase();
+    (host.ends_with(".run.app") || host.ends_with(".cloudfunctions.net")).then_some(host)
+}
+
+/// The host part of an `http(s)://` URL (possibly cut short, when the URL is a prefix).
+fn host_of(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        url.get(8..)?
+    } else if lower.starts_with("http://") {
+        url.get(7..)?
+    } else {
+        return None;
+    };
+    let end = rest.find(['/', '?', '#', ':']).unwrap_or(rest.len());
+    rest.get(..end).filter(|h| !h.is_empty())
+}
+
+/// The URL text whose host can be seen in a task's `url`: the value itself when it is no
+/// expression, else the string literal an expression starts with (`${"https://h/" + x}`).
+fn task_host(value: &str) -> Option<String> {
+    let Some(inner) = expression(value) else {
+        return host_of(value).is_some().then(|| value.trim().to_string());
+    };
+    let literal = leading_literal(inner)?;
+    host_of(&literal).is_some().then_some(literal)
+}
+
+/// The string literal at the start of an expression when the rest is empty or a `+`.
+fn leading_literal(expr: &str) -> Option<String> {
+    let expr = expr.trim_start();
+    let mut chars = expr.char_indices();
+    let (_, quote) = chars.next()?;
+    if quote != '"' && quote != '\'' {
+        return None;
+    }
+    let mut text = String::new();
+    let mut escaped = false;
+    for (i, c) in chars {
+        if escaped {
+            text.push(c);
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == quote {
+            let rest = expr.get(i + c.len_utf8()..)?.trim_start();
+            return (rest.is_empty() || rest.starts_with('+')).then_some(text);
+        } else {
+            text.push(c);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_of_literals_and_leading_literals() {
+        assert_eq!(
+            task_host(r#"${"https://resize-abc-ew.a.run.app/x" + id}"#)
+                .and_then(|u| serverless_host(&u)),
+            Some("resize-abc-ew.a.run.app".to_string())
+        );
+        assert_eq!(
+            task_host("https://europe-west1-p.cloudfunctions.net/f")
+                .and_then(|u| serverless_host(&u)),
+            Some("europe-west1-p.cloudfunctions.net".to_string())
+        );
+        // The host is not in the literal.
+        assert_eq!(
+            task_host(r#"${"https://" + host + ".a.run.app"}"#).and_then(|u| serverless_host(&u)),
+            None
+        );
+        assert_eq!(task_host("${url}"), None);
+        assert_eq!(task_host(r#"${"https://x.a.run.app" == y}"#), None);
+        assert_eq!(
+            serverless_host("https://cloudtasks.googleapis.com/v2"),
+            None
+        );
+        assert_eq!(serverless_host("not a url"), None);
+    }
+}
