@@ -30,7 +30,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ),
     (
         "clean",
-        "analyzer/tests/fixtures/rules/unreachable-step/ok.yaml",
+        "tests/data/clean.yaml",
     ),
 ];
 

@@ -3,6 +3,7 @@
 //! (events, messages). Built from the model; every reference becomes an edge, and a target
 //! that cannot be named statically becomes an `unresolved` node rather than being dropped.
 
+pub mod causal;
 mod resources;
 pub mod url;
 pub mod values;
@@ -60,8 +61,9 @@ impl NodeKind {
         }
     }
 
-    /// Code the user writes and runs (as opposed to managed plumbing).
-    pub fn is_compute(self) -> bool {
+    /// Code the user writes and runs, or a third party's: unlike managed plumbing (topics,
+    /// queues, Google APIs), it can fail on its own.
+    pub fn can_fail_alone(self) -> bool {
         matches!(
             self,
             NodeKind::Workflow | NodeKind::Service | NodeKind::Function | NodeKind::External

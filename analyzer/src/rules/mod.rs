@@ -4,6 +4,7 @@
 mod call_without_retry;
 mod dst_sensitive_schedule;
 mod duplicate_step;
+mod event_loop;
 mod infinite_loop;
 mod invalid_cron;
 mod invalid_definition;
@@ -11,12 +12,18 @@ mod invalid_time_zone;
 mod misplaced_jump;
 mod missing_dead_letter;
 mod parse_error;
+mod retry_amplification;
+mod single_point_of_failure;
+mod topic_without_subscribers;
 mod unauthenticated_target;
 mod unbounded_retries;
 mod undefined_step;
 mod undefined_subworkflow;
+mod unknown_target;
 mod unreachable_step;
 mod unrecognized_document;
+mod untriggered_workflow;
+mod unused_queue;
 mod unused_subworkflow;
 mod workflow_trigger_no_retry;
 
@@ -50,12 +57,19 @@ pub const RULES: &[Rule] = &[
     undefined_subworkflow::RULE,
     unused_subworkflow::RULE,
     infinite_loop::RULE,
+    unknown_target::RULE,
+    topic_without_subscribers::RULE,
+    unused_queue::RULE,
+    untriggered_workflow::RULE,
+    event_loop::RULE,
+    single_point_of_failure::RULE,
     invalid_cron::RULE,
     invalid_time_zone::RULE,
     dst_sensitive_schedule::RULE,
     call_without_retry::RULE,
     unbounded_retries::RULE,
     missing_dead_letter::RULE,
+    retry_amplification::RULE,
     workflow_trigger_no_retry::RULE,
     unauthenticated_target::RULE,
 ];
@@ -73,6 +87,13 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     undefined_subworkflow::check(analysis, out);
     unused_subworkflow::check(analysis, out);
     infinite_loop::check(analysis, out);
+    unknown_target::check(analysis, out);
+    topic_without_subscribers::check(analysis, out);
+    unused_queue::check(analysis, out);
+    untriggered_workflow::check(analysis, out);
+    event_loop::check(analysis, out);
+    single_point_of_failure::check(analysis, out);
+    retry_amplification::check(analysis, out);
     invalid_cron::check(analysis, out);
     invalid_time_zone::check(analysis, out);
     dst_sensitive_schedule::check(analysis, out);
