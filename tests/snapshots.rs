@@ -28,10 +28,7 @@ const FIXTURES: &[(&str, &str)] = &[
         "parse_error",
         "analyzer/tests/fixtures/rules/parse-error/bad.yaml",
     ),
-    (
-        "clean",
-        "tests/data/clean.yaml",
-    ),
+    ("clean", "tests/data/clean.yaml"),
 ];
 
 /// The exit status, then standard output.

@@ -45,37 +45,26 @@ the component redundancy (more instances, several regions), or split it per flow
 
 pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     let graph = &analysis.graph;
-    // Candidate → entry points it cuts off → what they lose.
-    let mut cuts: BTreeMap<NodeIndex, BTreeMap<NodeIndex, BTreeSet<NodeIndex>>> = BTreeMap::new();
+    // Candidate → the entry points it cuts off, and what they lose directly (its children in
+    // their dominator trees). One pass over the dominator tree of each entry: O(entries × E).
+    let mut cuts: BTreeMap<NodeIndex, (BTreeSet<NodeIndex>, BTreeSet<NodeIndex>)> = BTreeMap::new();
     for entry in graph.nodes().filter(|&n| is_entry(analysis, n)) {
         let dominators = simple_fast(&graph.graph, entry);
         for work in graph.nodes() {
-            let Some(chain) = dominators.strict_dominators(work) else {
+            let Some(d) = dominators.immediate_dominator(work) else {
                 continue;
             };
-            // Every strict dominator of `work` other than the entry itself cuts it off.
-            for d in chain {
-                if d != entry && graph.node(d).kind.can_fail_alone() {
-                    cuts.entry(d)
-                        .or_default()
-                        .entry(entry)
-                        .or_default()
-                        .insert(work);
-                }
+            if d != entry && graph.node(d).kind.can_fail_alone() {
+                let (entries, lost) = cuts.entry(d).or_default();
+                entries.insert(entry);
+                lost.insert(work);
             }
         }
     }
-    for (node, entries) in &cuts {
+    for (node, (entries, lost)) in &cuts {
         if entries.len() < 2 {
             continue;
         }
-        let names = |set: &mut dyn Iterator<Item = &NodeIndex>| {
-            let mut v: Vec<&str> = set.map(|&n| graph.node(n).name.as_str()).collect();
-            v.sort_unstable();
-            v.dedup();
-            v.join("`, `")
-        };
-        let lost: BTreeSet<NodeIndex> = entries.values().flatten().copied().collect();
         let n = graph.node(*node);
         out.push(
             Diagnostic::new(
@@ -83,12 +72,12 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
                 RULE.severity,
                 n.loc,
                 format!(
-                    "if {} `{}` fails, {} entry points (`{}`) lose `{}`",
+                    "if {} `{}` fails, {} entry points ({}) cannot reach {}",
                     n.kind.as_str(),
                     n.name,
                     entries.len(),
-                    names(&mut entries.keys()),
-                    names(&mut lost.iter()),
+                    names(graph, entries),
+                    names(graph, lost),
                 ),
             )
             .with_subject(&n.name),
@@ -98,7 +87,7 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
         let Some(service) = service(analysis, n) else {
             continue;
         };
-        if service.max_scale != Some(1) || cuts.get(&n).is_some_and(|e| e.len() >= 2) {
+        if service.max_scale != Some(1) || cuts.get(&n).is_some_and(|(e, _)| e.len() >= 2) {
             continue;
         }
         let mut producers: Vec<&str> = graph
@@ -152,5 +141,17 @@ fn service<'a>(analysis: &'a Analysis<'_>, n: NodeIndex) -> Option<&'a Service> 
     {
         ResourceKind::Service(s) => Some(s),
         _ => None,
+    }
+}
+
+/// Up to five names in backticks, sorted, then how many more.
+fn names(graph: &Graph, nodes: &BTreeSet<NodeIndex>) -> String {
+    let mut names: Vec<&str> = nodes.iter().map(|&n| graph.node(n).name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let shown: Vec<String> = names.iter().take(5).map(|n| format!("`{n}`")).collect();
+    match names.len() {
+        0..=5 => shown.join(", "),
+        more => format!("{} and {} more", shown.join(", "), more - 5),
     }
 }
