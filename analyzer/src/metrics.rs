@@ -330,7 +330,10 @@ mod tests {
     }
 
     fn of<'m>(m: &'m Metrics, id: &str) -> &'m NodeMetrics {
-        m.nodes.iter().find(|n| n.id == id).unwrap()
+        match m.nodes.iter().find(|n| n.id == id) {
+            Some(n) => n,
+            None => panic!("no node {id}"),
+        }
     }
 
     use EdgeKind::{Publish, SyncCall};
