@@ -6,6 +6,7 @@ mod infinite_loop;
 mod invalid_definition;
 mod misplaced_jump;
 mod parse_error;
+mod sync_chain;
 mod undefined_step;
 mod undefined_subworkflow;
 mod unreachable_step;
@@ -42,6 +43,7 @@ pub const RULES: &[Rule] = &[
     undefined_subworkflow::RULE,
     unused_subworkflow::RULE,
     infinite_loop::RULE,
+    sync_chain::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static Rule> {
@@ -57,4 +59,5 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     undefined_subworkflow::check(analysis, out);
     unused_subworkflow::check(analysis, out);
     infinite_loop::check(analysis, out);
+    sync_chain::check(analysis, out);
 }
