@@ -1,6 +1,7 @@
 //! The rule catalog. One rule per file; each has a stable name (users and tools depend on it),
 //! a stable code, a default severity and docs with fixed headings.
 
+mod dependency_cycle;
 mod duplicate_step;
 mod infinite_loop;
 mod invalid_definition;
@@ -44,6 +45,7 @@ pub const RULES: &[Rule] = &[
     unused_subworkflow::RULE,
     infinite_loop::RULE,
     sync_chain::RULE,
+    dependency_cycle::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static Rule> {
@@ -60,4 +62,5 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     unused_subworkflow::check(analysis, out);
     infinite_loop::check(analysis, out);
     sync_chain::check(analysis, out);
+    dependency_cycle::check(analysis, out);
 }
