@@ -3,6 +3,7 @@
 
 mod dependency_cycle;
 mod duplicate_step;
+mod high_coupling;
 mod infinite_loop;
 mod invalid_definition;
 mod misplaced_jump;
@@ -46,6 +47,7 @@ pub const RULES: &[Rule] = &[
     infinite_loop::RULE,
     sync_chain::RULE,
     dependency_cycle::RULE,
+    high_coupling::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static Rule> {
@@ -63,4 +65,5 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     infinite_loop::check(analysis, out);
     sync_chain::check(analysis, out);
     dependency_cycle::check(analysis, out);
+    high_coupling::check(analysis, out);
 }
