@@ -3,6 +3,7 @@
 
 mod dependency_cycle;
 mod duplicate_step;
+mod hardcoded_endpoint;
 mod high_coupling;
 mod infinite_loop;
 mod invalid_definition;
@@ -48,6 +49,7 @@ pub const RULES: &[Rule] = &[
     sync_chain::RULE,
     dependency_cycle::RULE,
     high_coupling::RULE,
+    hardcoded_endpoint::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static Rule> {
@@ -66,4 +68,5 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     sync_chain::check(analysis, out);
     dependency_cycle::check(analysis, out);
     high_coupling::check(analysis, out);
+    hardcoded_endpoint::check(analysis, out);
 }
