@@ -12,7 +12,7 @@ pub const RULE: Rule = Rule {
     docs: r#"## What it finds
 A workflow, Cloud Run service or Cloud Function whose afferent coupling (Ca: how many other
 resources have an edge into it) plus efferent coupling (Ce: how many it has edges to) is more
-than `[thresholds] high_coupling` (8 by default). Edges of every kind count: calls, tasks,
+than `[thresholds] high-coupling` (8 by default). Edges of every kind count: calls, tasks,
 messages, events, schedules. The message gives Ca, Ce and the instability Ce / (Ca + Ce):
 near 0 the resource is depended upon (changes to it ripple out), near 1 it depends on others
 (changes elsewhere break it).
@@ -36,7 +36,7 @@ main:
 ## How to fix
 Split the hub along its responsibilities (one workflow per business process, one service per
 bounded context), put a topic between a producer and its many consumers, or raise
-`high_coupling` in `baton.toml` for a deliberate hub such as an API gateway.
+`high-coupling` in `baton.toml` for a deliberate hub such as an API gateway.
 "#,
 };
 

@@ -11,7 +11,7 @@ pub const RULE: Rule = Rule {
     summary: "a chain of synchronous calls longer than the threshold",
     docs: r#"## What it finds
 A chain of synchronous calls (`http.*`, connectors, `executions.run`) longer than
-`[thresholds] sync_chain` hops (3 by default): workflow `a` runs workflow `b`, which calls
+`[thresholds] sync-chain` hops (3 by default): workflow `a` runs workflow `b`, which calls
 service `c`, which calls service `d`, ... It is reported once, at the head of the chain (a
 workflow or service that nothing in the chain calls), with the longest chain from there.
 
@@ -41,7 +41,7 @@ main:
 Make the hops that need no answer asynchronous (Pub/Sub, Cloud Tasks,
 `executions.create`), let the workflow orchestrate the services one after the other instead of
 services calling services, or merge services that always call each other. Raise
-`sync_chain` in `baton.toml` if the chain is deliberate.
+`sync-chain` in `baton.toml` if the chain is deliberate.
 "#,
 };
 
