@@ -27,11 +27,44 @@ pub fn report(sources: &[SourceFile], report: &Report) -> String {
             })
         })
         .collect();
+    let metrics = baton_analyzer::metrics::metrics(&report.graph);
+    let system = &metrics.system;
+    let mut nodes: Vec<&baton_analyzer::metrics::NodeMetrics> = metrics.nodes.iter().collect();
+    nodes.sort_by(|a, b| a.id.cmp(&b.id));
+    let nodes: Vec<Value> = nodes
+        .into_iter()
+        .map(|m| {
+            let node = report.graph.node(m.node);
+            json!({
+                "id": m.id,
+                "kind": node.kind.as_str(),
+                "name": node.name,
+                "ca": m.ca,
+                "ce": m.ce,
+                "instability": m.instability,
+                "sync_in": m.sync_in,
+                "sync_out": m.sync_out,
+                "async_in": m.async_in,
+                "async_out": m.async_out,
+            })
+        })
+        .collect();
     let count = |s: Severity| report.findings.iter().filter(|d| d.severity == s).count();
     let value = json!({
         "version": 1,
         "findings": findings,
-        "metrics": {"resources": report.workspace.resources.len()},
+        "metrics": {
+            "resources": report.workspace.resources.len(),
+            "system": {
+                "sync_edges": system.sync_edges,
+                "async_edges": system.async_edges,
+                "sync_share": system.sync_share,
+                "longest_sync_chain": {"hops": system.longest_sync_chain_hops(), "nodes": system.longest_sync_chain},
+                "cycles": system.cycles,
+                "sync_cycles": system.sync_cycles,
+            },
+            "nodes": nodes,
+        },
         "summary": {"errors": count(Severity::Error), "warnings": count(Severity::Warning), "infos": count(Severity::Info), "files": sources.len()},
     });
     serde_json::to_string_pretty(&value).unwrap_or_default()

@@ -142,3 +142,53 @@ fn baton_toml_sets_severity_or_switches_rules_off() {
     assert!(stderr.contains("unknown rule `no-such-rule`"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn json_metrics_of_the_image_pipeline() {
+    let dir = format!(
+        "{}/../shared/examples/image-pipeline",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let (_, stdout, _) = baton(&["check", "--format", "json", &dir]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let metrics = &report["metrics"];
+    assert_eq!(metrics["resources"], 11);
+    let node = |id: &str| {
+        metrics["nodes"]
+            .as_array()
+            .and_then(|nodes| nodes.iter().find(|n| n["id"] == id))
+            .cloned()
+            .unwrap_or_else(|| panic!("no node {id}"))
+    };
+    // Fired by the scheduler job and pushed to by the subscription; calls nothing it knows of.
+    assert_eq!(
+        node("service:collage"),
+        serde_json::json!({"id": "service:collage", "kind": "service", "name": "collage",
+            "ca": 2, "ce": 0, "instability": 0.0,
+            "sync_in": 0, "sync_out": 0, "async_in": 2, "async_out": 0})
+    );
+    // Started by one trigger; calls Vision and Firestore, enqueues thumbnail tasks.
+    let workflow = node("workflow:image-pipeline");
+    assert_eq!((&workflow["ca"], &workflow["ce"]), (&1.into(), &3.into()));
+    assert_eq!(workflow["instability"], 0.75);
+    assert_eq!(
+        (&workflow["sync_out"], &workflow["async_out"]),
+        (&2.into(), &1.into())
+    );
+    let bucket = node("event-source:uploaded-pictures-pic-demo");
+    assert_eq!(
+        (&bucket["ca"], &bucket["ce"], &bucket["async_out"]),
+        (&0.into(), &2.into(), &2.into())
+    );
+    assert_eq!(
+        node("workflow:delete-cleanup")["instability"],
+        serde_json::Value::Null
+    );
+    let system = &metrics["system"];
+    assert_eq!(
+        (&system["sync_edges"], &system["async_edges"]),
+        (&2.into(), &11.into())
+    );
+    assert_eq!(system["longest_sync_chain"]["hops"], 1);
+    assert_eq!(system["cycles"], serde_json::json!([]));
+}

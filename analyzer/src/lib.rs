@@ -11,6 +11,7 @@ pub mod expr;
 pub mod flow;
 pub mod graph;
 pub mod load;
+pub mod metrics;
 pub mod model;
 pub mod retry;
 pub mod rules;

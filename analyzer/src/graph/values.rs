@@ -163,7 +163,7 @@ impl<'a> Values<'a> {
 }
 
 /// `a["b"].c` → `a.b.c`.
-fn normalize(path: &str) -> String {
+pub(crate) fn normalize(path: &str) -> String {
     path.trim()
         .replace("[\"", ".")
         .replace("['", ".")
@@ -172,7 +172,7 @@ fn normalize(path: &str) -> String {
 }
 
 /// A variable path: identifiers joined by `.` or `["key"]`.
-fn is_path(term: &str) -> bool {
+pub(crate) fn is_path(term: &str) -> bool {
     let path = normalize(term);
     !path.is_empty()
         && path.split('.').all(|s| {
@@ -185,7 +185,7 @@ fn is_path(term: &str) -> bool {
 }
 
 /// The text of a `"..."` or `'...'` literal with its escapes undone.
-fn string_literal(term: &str) -> Option<String> {
+pub(crate) fn string_literal(term: &str) -> Option<String> {
     let quote = term.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let inner = term.strip_prefix(quote)?.strip_suffix(quote)?;
     let mut out = String::new();
@@ -201,7 +201,7 @@ fn string_literal(term: &str) -> Option<String> {
 }
 
 /// Splits at `sep` outside string literals, parentheses and brackets.
-fn split_top_level(text: &str, sep: char) -> Vec<&str> {
+pub(crate) fn split_top_level(text: &str, sep: char) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut depth = 0i32;
     let mut quote: Option<char> = None;

@@ -2,9 +2,12 @@
 //! a stable code, a default severity and docs with fixed headings.
 
 mod call_without_retry;
+mod dependency_cycle;
 mod dst_sensitive_schedule;
 mod duplicate_step;
 mod event_loop;
+mod hardcoded_endpoint;
+mod high_coupling;
 mod infinite_loop;
 mod invalid_cron;
 mod invalid_definition;
@@ -14,6 +17,7 @@ mod missing_dead_letter;
 mod parse_error;
 mod retry_amplification;
 mod single_point_of_failure;
+mod sync_chain;
 mod topic_without_subscribers;
 mod unauthenticated_target;
 mod unbounded_retries;
@@ -72,6 +76,10 @@ pub const RULES: &[Rule] = &[
     retry_amplification::RULE,
     workflow_trigger_no_retry::RULE,
     unauthenticated_target::RULE,
+    sync_chain::RULE,
+    dependency_cycle::RULE,
+    high_coupling::RULE,
+    hardcoded_endpoint::RULE,
 ];
 
 pub fn rule(name: &str) -> Option<&'static Rule> {
@@ -102,4 +110,8 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     missing_dead_letter::check(analysis, out);
     workflow_trigger_no_retry::check(analysis, out);
     unauthenticated_target::check(analysis, out);
+    sync_chain::check(analysis, out);
+    dependency_cycle::check(analysis, out);
+    high_coupling::check(analysis, out);
+    hardcoded_endpoint::check(analysis, out);
 }

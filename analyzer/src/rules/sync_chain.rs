@@ -1,0 +1,91 @@
+use super::Rule;
+use crate::analysis::Analysis;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::graph::Edge;
+use crate::metrics::sync_chains;
+
+pub const RULE: Rule = Rule {
+    name: "sync-chain",
+    code: "CPL001",
+    severity: Severity::Warning,
+    summary: "a chain of synchronous calls longer than the threshold",
+    docs: r#"## What it finds
+A chain of synchronous calls (`http.*`, connectors, `executions.run`) longer than
+`[thresholds] sync-chain` hops (3 by default): workflow `a` runs workflow `b`, which calls
+service `c`, which calls service `d`, ... It is reported once, at the head of the chain (a
+workflow or service that nothing in the chain calls), with the longest chain from there.
+
+A service's own calls are only known from the URLs of loaded services or workflows in its
+environment variables: those soft edges count, since they are the only trace of them. Calls
+between members of a cycle do not count (`dependency-cycle` reports the cycle).
+
+## Why it matters
+Every synchronous hop adds its latency to the caller's and multiplies the probability of
+failure: with 99.9% availability each, five services in a row are up 99.5% of the time, and
+the head waits for the slowest path, retries included. Timeouts have to shrink along the chain
+or an upstream caller gives up while the downstream work still runs.
+
+## Example
+```yaml
+# workflow `checkout`
+main:
+  steps:
+    - run_billing:
+        call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run
+        args:
+          workflow_id: billing   # billing calls payments, payments calls fraud,
+                                 # fraud calls scoring: 4 hops
+```
+
+## How to fix
+Make the hops that need no answer asynchronous (Pub/Sub, Cloud Tasks,
+`executions.create`), let the workflow orchestrate the services one after the other instead of
+services calling services, or merge services that always call each other. Raise
+`sync-chain` in `baton.toml` if the chain is deliberate.
+"#,
+};
+
+pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+    let graph = &analysis.graph;
+    let threshold = analysis.config.thresholds.sync_chain;
+    for chain in sync_chains(graph, threshold) {
+        let Some(&head) = chain.nodes.first() else {
+            continue;
+        };
+        let path: Vec<&str> = chain
+            .nodes
+            .iter()
+            .map(|&n| graph.node(n).id.as_str())
+            .collect();
+        let head_node = graph.node(head);
+        let mut diagnostic = Diagnostic::new(
+            RULE.name,
+            RULE.severity,
+            head_node.loc,
+            format!(
+                "chain of {} synchronous calls (more than {threshold}): {}",
+                chain.hops(),
+                path.join(" → ")
+            ),
+        )
+        .with_subject(&head_node.name);
+        for (i, (&e, pair)) in chain.edges.iter().zip(path.windows(2)).enumerate() {
+            let edge = &graph.graph[e];
+            diagnostic = diagnostic.with_related(edge.loc, hop(i + 1, edge, pair[0], pair[1]));
+        }
+        out.push(diagnostic);
+    }
+}
+
+/// `hop 2: service:b → service:c (sync-call env C_URL, inferred)`.
+fn hop(number: usize, edge: &Edge, from: &str, to: &str) -> String {
+    let mut text = format!("hop {number}: {from} → {to} ({}", edge.caption());
+    if let Some(step) = &edge.step {
+        text.push_str(&format!(" in step `{step}`"));
+    }
+    if edge.soft {
+        text.push_str(", inferred from the environment");
+    }
+    text.push(')');
+    text
+}
