@@ -3,9 +3,7 @@
 
 mod config;
 mod files;
-mod json;
 mod render;
-mod sarif;
 
 use std::process::ExitCode;
 
@@ -108,8 +106,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let report = analyze_with(&sources, &config);
             match format {
                 Format::Human => render::human(&sources, &report)?,
-                Format::Json => println!("{}", json::report(&sources, &report)),
-                Format::Sarif => println!("{}", sarif::report(&sources, &report)),
+                Format::Json => println!("{}", export::report_json(&sources, &report)),
+                Format::Sarif => println!("{}", export::sarif(&sources, &report)),
             }
             let fails = |severity: Severity| {
                 severity == Severity::Error || (deny.is_some() && severity == Severity::Warning)

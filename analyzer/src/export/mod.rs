@@ -1,12 +1,16 @@
-//! Text formats of the graph, shared by the CLI (`baton graph`) and the app (copy Mermaid).
+//! Text formats of reports and of the graph, shared by the CLI and the app (downloads).
 
 mod dot;
 mod graph_json;
 mod mermaid;
+mod report_json;
+mod sarif;
 
 pub use dot::dot;
 pub use graph_json::graph_json;
 pub use mermaid::mermaid;
+pub use report_json::report_json;
+pub use sarif::sarif;
 
 use crate::source::{Loc, SourceFile};
 

@@ -1,10 +1,10 @@
 //! `--format json`: the stable machine-readable report (`version` 1).
 
-use baton_analyzer::{Report, Severity, SourceFile};
+use crate::{Report, Severity, SourceFile};
 use serde_json::{json, Value};
 
-pub fn report(sources: &[SourceFile], report: &Report) -> String {
-    let path = |loc: baton_analyzer::Loc| {
+pub fn report_json(sources: &[SourceFile], report: &Report) -> String {
+    let path = |loc: crate::Loc| {
         sources
             .get(loc.file.0 as usize)
             .map_or("", |s| s.path.as_str())
@@ -13,7 +13,7 @@ pub fn report(sources: &[SourceFile], report: &Report) -> String {
         .findings
         .iter()
         .map(|d| {
-            let rule = baton_analyzer::rules::rule(d.rule);
+            let rule = crate::rules::rule(d.rule);
             json!({
                 "rule": d.rule,
                 "code": rule.map_or("", |r| r.code),
@@ -27,9 +27,9 @@ pub fn report(sources: &[SourceFile], report: &Report) -> String {
             })
         })
         .collect();
-    let metrics = baton_analyzer::metrics::metrics(&report.graph);
+    let metrics = crate::metrics::metrics(&report.graph);
     let system = &metrics.system;
-    let mut nodes: Vec<&baton_analyzer::metrics::NodeMetrics> = metrics.nodes.iter().collect();
+    let mut nodes: Vec<&crate::metrics::NodeMetrics> = metrics.nodes.iter().collect();
     nodes.sort_by(|a, b| a.id.cmp(&b.id));
     let nodes: Vec<Value> = nodes
         .into_iter()

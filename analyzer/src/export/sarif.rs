@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use baton_analyzer::rules::{Rule, RULES};
-use baton_analyzer::{Loc, Report, Severity, SourceFile};
+use crate::rules::{Rule, RULES};
+use crate::{Loc, Report, Severity, SourceFile};
 use serde_json::{json, Map, Value};
 
 const SCHEMA: &str =
@@ -15,7 +15,7 @@ const SCHEMA: &str =
 /// The name of our entry in `partialFingerprints`; bump the version if the recipe changes.
 const FINGERPRINT_KEY: &str = "baton/v1";
 
-pub fn report(sources: &[SourceFile], report: &Report) -> String {
+pub fn sarif(sources: &[SourceFile], report: &Report) -> String {
     let uris: Vec<String> = sources.iter().map(|s| uri(&s.path)).collect();
     let location = |loc: Loc| {
         let file = loc.file.0 as usize;
@@ -68,7 +68,7 @@ pub fn report(sources: &[SourceFile], report: &Report) -> String {
             // and the trimmed text of the line, plus a counter for identical keys.
             let line = sources
                 .get(d.loc.file.0 as usize)
-                .and_then(|s| baton_analyzer::source::line_text(&s.text, d.loc.line))
+                .and_then(|s| crate::source::line_text(&s.text, d.loc.line))
                 .unwrap_or("")
                 .trim();
             let uri = uris.get(d.loc.file.0 as usize).map_or("", String::as_str);
