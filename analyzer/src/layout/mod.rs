@@ -185,11 +185,13 @@ struct Component {
     loops: Vec<usize>,
 }
 
+/// An edge of a component: its index in the input, its polyline, whether it is a back edge.
+type PlacedRoute = (usize, Vec<(f64, f64)>, bool);
+
 /// A component laid out on its own, top-down, with its bounding box at the origin.
 struct Placed {
     centres: Vec<(f64, f64)>,
-    /// (edge index, polyline, back edge).
-    routes: Vec<(usize, Vec<(f64, f64)>, bool)>,
+    routes: Vec<PlacedRoute>,
     width: f64,
     height: f64,
 }
