@@ -7,8 +7,16 @@ use std::time::Instant;
 use baton_analyzer::layout::{layout, Layout, Options, Point};
 
 fn main() {
-    for n in [300usize, 1000] {
-        let (sizes, edges) = architecture(n, 7);
+    for (name, n) in [
+        ("architecture", 300usize),
+        ("architecture", 1000),
+        ("worst case", 300),
+    ] {
+        let (sizes, edges) = if name == "worst case" {
+            worst_case(n)
+        } else {
+            architecture(n, 7)
+        };
         let mut times = Vec::new();
         let mut result = Layout::default();
         for _ in 0..11 {
@@ -18,7 +26,7 @@ fn main() {
         }
         times.sort_by(f64::total_cmp);
         println!(
-            "layout: {n} nodes, {} edges: median of 11 {:.1} ms; {} crossings, {} edges through a node; {:.0} x {:.0}",
+            "layout, {name}: {n} nodes, {} edges: median of 11 {:.1} ms; {} crossings, {} edges through a node; {:.0} x {:.0}",
             edges.len(),
             times[times.len() / 2],
             crossings(&edges, &result),
@@ -27,6 +35,14 @@ fn main() {
             result.height,
         );
     }
+}
+
+/// A path of n nodes plus an edge from the first to every other: the edges span O(n) layers
+/// each, so the layered graph gets O(n²) dummies.
+fn worst_case(n: usize) -> (Vec<(f64, f64)>, Vec<(usize, usize)>) {
+    let mut edges: Vec<(usize, usize)> = (1..n).map(|i| (i - 1, i)).collect();
+    edges.extend((2..n).map(|i| (0, i)));
+    (vec![(120.0, 36.0); n], edges)
 }
 
 /// Pairs of edges without a common endpoint whose routes cross.
