@@ -10,6 +10,7 @@ pub mod export;
 pub mod expr;
 pub mod flow;
 pub mod graph;
+pub mod layout;
 pub mod load;
 pub mod metrics;
 pub mod model;

@@ -1,0 +1,377 @@
+//! Layered (Sugiyama) layout for drawing graphs: the web app measures each node's label and
+//! asks for a centre per node, a route per edge and the size of the whole drawing.
+//!
+//! The input is generic ([`layout`]: node sizes and directed edges as index pairs);
+//! [`interaction_layout`] is the convenience for the interaction graph. The phases are the
+//! classic ones, each in its own file: `rank.rs` reverses back edges (found by a depth-first
+//! search) and assigns layers (longest path, then sources pulled towards their successors);
+//! `order.rs` inserts a dummy item per layer crossed by a long edge and reduces crossings
+//! (barycenter sweeps, adjacent swaps, best ordering kept); `place.rs` places items along each
+//! layer (repeated weighted averaging of neighbours, solved exactly under the separation
+//! constraints by pool-adjacent-violators); `route.rs` turns each edge into a polyline that
+//! crosses every layer through its dummy's slot, so **no edge is drawn through a node**.
+//! Disconnected components are laid out alone and packed in rows.
+//!
+//! **Invariants:** deterministic (no hash-order iteration), never panics (sizes that are not
+//! finite or negative count as 0, edges with an endpoint out of range get an empty route), and
+//! no phase is worse than O((V + D) log V) per sweep, where D is the number of dummy items.
+
+mod order;
+mod place;
+mod rank;
+mod route;
+
+use petgraph::graph::NodeIndex;
+
+use crate::graph::Graph;
+
+/// Which way edges flow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Layers are rows; edges point down.
+    #[default]
+    TopDown,
+    /// Layers are columns; edges point right.
+    LeftRight,
+}
+
+/// Spacing, in the same unit as the node sizes (CSS pixels in the app).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Options {
+    pub direction: Direction,
+    /// Between neighbouring nodes of one layer.
+    pub node_gap: f64,
+    /// Between consecutive layers.
+    pub layer_gap: f64,
+    /// Between edges running side by side, and the size of self-loops.
+    pub edge_gap: f64,
+    /// Between disconnected components.
+    pub component_gap: f64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            direction: Direction::TopDown,
+            node_gap: 40.0,
+            layer_gap: 60.0,
+            edge_gap: 12.0,
+            component_gap: 60.0,
+        }
+    }
+}
+
+impl Options {
+    pub fn with_direction(direction: Direction) -> Options {
+        Options {
+            direction,
+            ..Options::default()
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// How one edge is drawn.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EdgeRoute {
+    /// A polyline from the border of the source node to the border of the target node (the
+    /// arrow head goes at the last point). Empty when an endpoint does not exist.
+    pub points: Vec<Point>,
+    /// The edge runs against the flow (it closes a cycle) or is a self-loop.
+    pub back_edge: bool,
+}
+
+/// The drawing: every coordinate is in `[0, width] x [0, height]`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Layout {
+    /// The centre of node `i`.
+    pub nodes: Vec<Point>,
+    /// The route of edge `i`.
+    pub edges: Vec<EdgeRoute>,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// Lays out nodes of the given `(width, height)` and the directed `edges` between them
+/// (indices into `sizes`). Parallel edges get distinct routes, self-loops a loop on the side
+/// of their node.
+pub fn layout(sizes: &[(f64, f64)], edges: &[(usize, usize)], options: &Options) -> Layout {
+    let options = sanitize_options(options);
+    let n = sizes.len();
+    // Work top-down: for left-right layouts swap the sizes now and the coordinates at the end.
+    let sizes: Vec<(f64, f64)> = sizes
+        .iter()
+        .map(|&(w, h)| {
+            let (w, h) = (clean(w), clean(h));
+            match options.direction {
+                Direction::TopDown => (w, h),
+                Direction::LeftRight => (h, w),
+            }
+        })
+        .collect();
+    let components = components(n, edges);
+    let mut centres = vec![(0.0, 0.0); n];
+    let mut routes: Vec<EdgeRoute> = vec![EdgeRoute::default(); edges.len()];
+    let mut boxes = Vec::with_capacity(components.len());
+    let mut placed_components = Vec::with_capacity(components.len());
+    for component in &components {
+        let placed = lay_out_component(component, &sizes, edges, &options);
+        boxes.push((placed.width, placed.height));
+        placed_components.push(placed);
+    }
+    let offsets = pack(&boxes, options.component_gap);
+    let (mut total_w, mut total_h) = (0.0f64, 0.0f64);
+    for ((component, placed), &(dx, dy)) in components.iter().zip(&placed_components).zip(&offsets)
+    {
+        for (local, &node) in component.nodes.iter().enumerate() {
+            let (x, y) = placed.centres[local];
+            centres[node] = (x + dx, y + dy);
+        }
+        for (edge, route, back_edge) in &placed.routes {
+            routes[*edge] = EdgeRoute {
+                points: route
+                    .iter()
+                    .map(|&(x, y)| to_point(x + dx, y + dy, options.direction))
+                    .collect(),
+                back_edge: *back_edge,
+            };
+        }
+        total_w = total_w.max(dx + placed.width);
+        total_h = total_h.max(dy + placed.height);
+    }
+    let nodes = centres
+        .iter()
+        .map(|&(x, y)| to_point(x, y, options.direction))
+        .collect();
+    let (width, height) = match options.direction {
+        Direction::TopDown => (total_w, total_h),
+        Direction::LeftRight => (total_h, total_w),
+    };
+    Layout {
+        nodes,
+        edges: routes,
+        width,
+        height,
+    }
+}
+
+/// Lays out the interaction graph: node `i` of the result is `NodeIndex::new(i)`, edge `i` is
+/// `EdgeIndex::new(i)`. `sizes` gives each node's measured `(width, height)`.
+pub fn interaction_layout(
+    graph: &Graph,
+    sizes: impl Fn(NodeIndex) -> (f64, f64),
+    options: &Options,
+) -> Layout {
+    let node_sizes: Vec<(f64, f64)> = graph.graph.node_indices().map(sizes).collect();
+    let edges: Vec<(usize, usize)> = graph
+        .graph
+        .raw_edges()
+        .iter()
+        .map(|e| (e.source().index(), e.target().index()))
+        .collect();
+    layout(&node_sizes, &edges, options)
+}
+
+/// One connected component: its nodes (ascending), its edges between distinct nodes and its
+/// self-loops (edge indices, ascending).
+struct Component {
+    nodes: Vec<usize>,
+    edges: Vec<usize>,
+    loops: Vec<usize>,
+}
+
+/// An edge of a component: its index in the input, its polyline, whether it is a back edge.
+type PlacedRoute = (usize, Vec<(f64, f64)>, bool);
+
+/// A component laid out on its own, top-down, with its bounding box at the origin.
+struct Placed {
+    centres: Vec<(f64, f64)>,
+    routes: Vec<PlacedRoute>,
+    width: f64,
+    height: f64,
+}
+
+fn clean(v: f64) -> f64 {
+    if v.is_finite() && v > 0.0 {
+        v
+    } else {
+        0.0
+    }
+}
+
+fn sanitize_options(options: &Options) -> Options {
+    Options {
+        direction: options.direction,
+        node_gap: clean(options.node_gap),
+        layer_gap: clean(options.layer_gap),
+        edge_gap: clean(options.edge_gap),
+        component_gap: clean(options.component_gap),
+    }
+}
+
+fn to_point(x: f64, y: f64, direction: Direction) -> Point {
+    match direction {
+        Direction::TopDown => Point { x, y },
+        Direction::LeftRight => Point { x: y, y: x },
+    }
+}
+
+/// Connected components (ignoring direction), ordered by size (largest first) then by their
+/// smallest node. Cost: O(V + E α(V)).
+fn components(n: usize, edges: &[(usize, usize)]) -> Vec<Component> {
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut v: usize) -> usize {
+        while parent[v] != v {
+            parent[v] = parent[parent[v]];
+            v = parent[v];
+        }
+        v
+    }
+    for &(a, b) in edges {
+        if a < n && b < n {
+            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+            if ra != rb {
+                // The smaller index becomes the root, so roots do not depend on edge order.
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        }
+    }
+    let mut slot = vec![usize::MAX; n];
+    let mut result: Vec<Component> = Vec::new();
+    for v in 0..n {
+        let root = find(&mut parent, v);
+        if slot[root] == usize::MAX {
+            slot[root] = result.len();
+            result.push(Component {
+                nodes: Vec::new(),
+                edges: Vec::new(),
+                loops: Vec::new(),
+            });
+        }
+        result[slot[root]].nodes.push(v);
+    }
+    for (e, &(a, b)) in edges.iter().enumerate() {
+        if a < n && b < n {
+            let component = &mut result[slot[find(&mut parent, a)]];
+            if a == b {
+                component.loops.push(e);
+            } else {
+                component.edges.push(e);
+            }
+        }
+    }
+    // Stable sort: ties keep the order of their smallest node.
+    result.sort_by_key(|c| std::cmp::Reverse(c.nodes.len()));
+    result
+}
+
+fn lay_out_component(
+    component: &Component,
+    sizes: &[(f64, f64)],
+    edges: &[(usize, usize)],
+    options: &Options,
+) -> Placed {
+    let mut local = std::collections::BTreeMap::new();
+    for (i, &v) in component.nodes.iter().enumerate() {
+        local.insert(v, i);
+    }
+    let index = |v: usize| local.get(&v).copied().unwrap_or(0);
+    let local_sizes: Vec<(f64, f64)> = component.nodes.iter().map(|&v| sizes[v]).collect();
+    let local_edges: Vec<(usize, usize)> = component
+        .edges
+        .iter()
+        .map(|&e| (index(edges[e].0), index(edges[e].1)))
+        .collect();
+    let mut loops_per_node = vec![0usize; component.nodes.len()];
+    let loop_nodes: Vec<usize> = component
+        .loops
+        .iter()
+        .map(|&e| {
+            let v = index(edges[e].0);
+            loops_per_node[v] += 1;
+            v
+        })
+        .collect();
+
+    let reversed = rank::back_edges(local_sizes.len(), &local_edges);
+    let dag: Vec<(usize, usize)> = local_edges
+        .iter()
+        .zip(&reversed)
+        .map(|(&(a, b), &r)| if r { (b, a) } else { (a, b) })
+        .collect();
+    let layers = rank::layers(local_sizes.len(), &dag);
+    let mut graph =
+        order::LayeredGraph::build(&local_sizes, &loops_per_node, &dag, &layers, options);
+    order::reduce_crossings(&mut graph);
+    let xs = place::coordinates(&graph, options);
+    let routed = route::routes(&graph, &xs, &local_sizes, &reversed, &loop_nodes, options);
+
+    // Bounding box of nodes (with their self-loops) and routes, moved to the origin.
+    let (mut min_x, mut min_y, mut max_x, mut max_y) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for (i, &(x, y)) in routed.centres.iter().enumerate() {
+        let (w, h) = local_sizes[i];
+        min_x = min_x.min(x - w / 2.0);
+        max_x = max_x.max(x + w / 2.0);
+        min_y = min_y.min(y - h / 2.0);
+        max_y = max_y.max(y + h / 2.0);
+    }
+    for route in routed.edges.iter().chain(&routed.loops) {
+        for &(x, y) in route {
+            min_x = min_x.min(x);
+            max_x = max_x.max(x);
+            min_y = min_y.min(y);
+            max_y = max_y.max(y);
+        }
+    }
+    if min_x > max_x {
+        (min_x, min_y, max_x, max_y) = (0.0, 0.0, 0.0, 0.0);
+    }
+    let shift = |route: &[(f64, f64)]| -> Vec<(f64, f64)> {
+        route.iter().map(|&(x, y)| (x - min_x, y - min_y)).collect()
+    };
+    let mut routes = Vec::with_capacity(component.edges.len() + component.loops.len());
+    for (k, &e) in component.edges.iter().enumerate() {
+        let route = routed.edges.get(k).map(|r| shift(r)).unwrap_or_default();
+        routes.push((e, route, reversed.get(k).copied().unwrap_or(false)));
+    }
+    for (k, &e) in component.loops.iter().enumerate() {
+        let route = routed.loops.get(k).map(|r| shift(r)).unwrap_or_default();
+        routes.push((e, route, true));
+    }
+    Placed {
+        centres: routed
+            .centres
+            .iter()
+            .map(|&(x, y)| (x - min_x, y - min_y))
+            .collect(),
+        routes,
+        width: max_x - min_x,
+        height: max_y - min_y,
+    }
+}
+
+/// Shelf packing: components in rows, each row as wide as the widest component or about the
+/// side of a square holding them all, whichever is larger. Returns each box's top-left.
+fn pack(boxes: &[(f64, f64)], gap: f64) -> Vec<(f64, f64)> {
+    let widest = boxes.iter().map(|b| b.0).fold(0.0, f64::max);
+    let area: f64 = boxes.iter().map(|b| (b.0 + gap) * (b.1 + gap)).sum();
+    let row_width = widest.max(area.sqrt() * 1.5);
+    let mut offsets = Vec::with_capacity(boxes.len());
+    let (mut x, mut y, mut row_height) = (0.0f64, 0.0f64, 0.0f64);
+    for &(w, h) in boxes {
+        if x > 0.0 && x + w > row_width {
+            x = 0.0;
+            y += row_height + gap;
+            row_height = 0.0;
+        }
+        offsets.push((x, y));
+        x += w + gap;
+        row_height = row_height.max(h);
+    }
+    offsets
+}
