@@ -81,8 +81,15 @@ pub fn offset(text: &str, line: u32, column: u32) -> usize {
             .map_or(line_text.len(), |(i, _)| i)
 }
 
-/// Length of the word at the start of `text` (at least one character, within the line).
+/// Length of the quoted string or the word at the start of `text` (at least one character,
+/// within the line).
 fn token_len(text: &str) -> usize {
+    let line = text.split('\n').next().unwrap_or("");
+    if let Some(quote) = line.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        if let Some(close) = line[1..].find(quote) {
+            return close + 2;
+        }
+    }
     let end = text
         .find(|c: char| c.is_whitespace() || c == ':' || c == ',' || c == '}' || c == ']')
         .unwrap_or(text.len());
