@@ -48,7 +48,7 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
     // Candidate → the entry points it cuts off, and what they lose directly (its children in
     // their dominator trees). One pass over the dominator tree of each entry: O(entries × E).
     let mut cuts: BTreeMap<NodeIndex, (BTreeSet<NodeIndex>, BTreeSet<NodeIndex>)> = BTreeMap::new();
-    for entry in graph.nodes().filter(|&n| is_entry(analysis, n)) {
+    for entry in independent_entries(analysis) {
         let dominators = simple_fast(&graph.graph, entry);
         for work in graph.nodes() {
             let Some(d) = dominators.immediate_dominator(work) else {
@@ -115,6 +115,44 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             .with_subject(&node.name),
         );
     }
+}
+
+/// Entry points that no other entry point leads to: a trigger fed by a public service's topic
+/// is the same flow as the service, not a second one. Of entry points that reach each other,
+/// the first is kept.
+fn independent_entries(analysis: &Analysis<'_>) -> Vec<NodeIndex> {
+    let graph = &analysis.graph.graph;
+    let entries: Vec<NodeIndex> = analysis
+        .graph
+        .nodes()
+        .filter(|&n| is_entry(analysis, n))
+        .collect();
+    let is_entry: BTreeSet<NodeIndex> = entries.iter().copied().collect();
+    let mut reaches: BTreeMap<NodeIndex, BTreeSet<NodeIndex>> = BTreeMap::new();
+    for &entry in &entries {
+        let mut seen = BTreeSet::from([entry]);
+        let mut todo = vec![entry];
+        while let Some(n) = todo.pop() {
+            for next in graph.neighbors(n) {
+                if seen.insert(next) {
+                    todo.push(next);
+                }
+            }
+        }
+        seen.remove(&entry);
+        reaches.insert(entry, seen.intersection(&is_entry).copied().collect());
+    }
+    let reached_by =
+        |e: NodeIndex, other: NodeIndex| reaches.get(&other).is_some_and(|r| r.contains(&e));
+    entries
+        .iter()
+        .copied()
+        .filter(|&e| {
+            !entries.iter().any(|&other| {
+                other != e && reached_by(e, other) && (!reached_by(other, e) || other < e)
+            })
+        })
+        .collect()
 }
 
 /// Triggers, Scheduler jobs and Cloud Run services that accept traffic from the internet.

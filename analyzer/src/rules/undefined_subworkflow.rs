@@ -31,9 +31,9 @@ Define the subworkflow, load the file that defines it, or correct the name.
 "#,
 };
 
-/// Functions without a namespace.
+/// Expression helpers without a namespace (Workflows reference: "Expression helpers").
 const BUILTINS: &[&str] = &[
-    "default", "keys", "len", "type", "int", "double", "string", "bool",
+    "default", "if", "keys", "len", "get_type", "type", "int", "double", "string", "bool",
 ];
 
 /// Subworkflow names have no dots, so any dotted name is a library function or connector
