@@ -1,116 +1,72 @@
-//! Baton's web app (placeholder shell; the real UI comes with the web-app issue).
-//! It opens on the built-in image-pipeline example and shows what the analyzer loads from it.
-use baton_analyzer::{load, SourceFile, Workspace};
+//! Baton's web app: a thin Leptos shell over `baton-analyzer`. Files are read in the browser
+//! and never leave it; the analysis, layout and SVG are the same Rust code as the CLI's.
+//!
+//! Pure logic (`scene`, `svg`, `locate`, `persist`'s format) has native tests; components live
+//! in `ui/`, browser plumbing in `io.rs`.
+
+pub mod examples;
+pub mod io;
+pub mod locate;
+pub mod persist;
+pub mod scene;
+pub mod state;
+pub mod svg;
+mod ui;
+
 use leptos::prelude::*;
 
-macro_rules! example {
-    ($name:literal) => {
-        (
-            $name,
-            include_str!(concat!("../../public/examples/image-pipeline/", $name)),
-        )
-    };
-}
+use crate::examples::{example, EXAMPLES};
+use crate::state::State;
 
-/// The built-in example, embedded so the app works from any static host without fetching.
-/// Keep in sync with `public/examples/image-pipeline/` (the same files are served for download).
-const EXAMPLE: &[(&str, &str)] = &[
-    example!("cloud-run-services.yaml"),
-    example!("cloud-tasks-queue.yaml"),
-    example!("delete-cleanup.workflows.json"),
-    example!("eventarc-triggers.yaml"),
-    example!("image-pipeline.workflows.yaml"),
-    example!("pubsub.yaml"),
-    example!("scheduler-job.yaml"),
-];
+/// The example named in the URL (`#example=NAME`).
+fn example_in_hash() -> Option<&'static examples::Example> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    example(hash.strip_prefix("#example=")?)
+}
 
 #[component]
 pub fn App() -> impl IntoView {
-    let files: Vec<SourceFile> = EXAMPLE
-        .iter()
-        .map(|(name, text)| SourceFile::new(format!("image-pipeline/{name}"), *text))
-        .collect();
-    let workspace = load(&files);
+    // Open the example in the URL, else the last workspace, else (first visit) example 1.
+    let (files, from) = match (example_in_hash(), persist::load()) {
+        (Some(e), _) => (e.sources(), Some(e.name)),
+        (None, Some(files)) => (files, None),
+        (None, None) => (EXAMPLES[0].sources(), Some(EXAMPLES[0].name)),
+    };
+    let state = State::new(files, from);
+    provide_context(state);
+    ui::theme::init();
+
+    // Keep the workspace across reloads; a refusal keeps it in memory and says so.
+    Effect::new(move |_| {
+        let files = state.files.get();
+        if let Err(message) = persist::save(&files) {
+            state.notice.set(Some(message));
+        }
+    });
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
+        if let Some(e) = example_in_hash() {
+            if state.example.get_untracked() != Some(e.name) {
+                state.replace(e.sources(), Some(e.name));
+            }
+        }
+    });
+    let _ = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            state.selection.set(state::Selection::None);
+        }
+    });
+
     view! {
-        <header>
-            <h1>"Baton"</h1>
-            <p class="tagline">"Static analysis of event-driven Google Cloud architectures"</p>
-        </header>
-        <main>
-            {file_list(&files)}
-            {resource_table(&workspace, &files)}
-            {findings(&workspace, &files)}
+        <ui::toolbar::Toolbar/>
+        <ui::notice::Notice/>
+        <main class="layout">
+            <aside class="side left" aria-label="Files and findings">
+                <ui::files::FilesPanel/>
+                <ui::findings::FindingsPanel/>
+            </aside>
+            <ui::graph::GraphView/>
+            <ui::details::Details/>
         </main>
+        <ui::drop::DropOverlay/>
     }
-}
-
-fn file_list(files: &[SourceFile]) -> impl IntoView {
-    view! {
-        <section>
-            <h2>"Files " <small>"(built-in example: image-pipeline)"</small></h2>
-            <ul data-testid="files">
-                {files.iter().map(|f| view! { <li><code>{f.path.clone()}</code></li> }).collect_view()}
-            </ul>
-        </section>
-    }
-}
-
-fn resource_table(workspace: &Workspace, files: &[SourceFile]) -> impl IntoView {
-    let rows = workspace
-        .resources
-        .iter()
-        .map(|r| {
-            let kind = r.kind.label();
-            view! {
-                <tr data-resource-kind=kind data-name=r.name.clone()>
-                    <td>{kind}</td>
-                    <td><code>{r.name.clone()}</code></td>
-                    <td><code>{place(files, r.loc)}</code></td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <section>
-            <h2>"Resources " <small>{format!("({})", workspace.resources.len())}</small></h2>
-            <table data-testid="resources">
-                <thead><tr><th>"Kind"</th><th>"Name"</th><th>"Defined at"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </section>
-    }
-}
-
-fn findings(workspace: &Workspace, files: &[SourceFile]) -> impl IntoView {
-    let items = workspace
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let severity = d.severity.as_str();
-            view! {
-                <li class=severity data-rule=d.rule>
-                    <strong>{severity}</strong>" "<code>{d.rule}</code>" "{d.message.clone()}
-                    " "<small><code>{place(files, d.loc)}</code></small>
-                </li>
-            }
-        })
-        .collect_view();
-    view! {
-        <section>
-            <h2>"Loader findings " <small>{format!("({})", workspace.diagnostics.len())}</small></h2>
-            {if workspace.diagnostics.is_empty() {
-                view! { <p data-testid="findings">"No findings."</p> }.into_any()
-            } else {
-                view! { <ul data-testid="findings">{items}</ul> }.into_any()
-            }}
-        </section>
-    }
-}
-
-/// `file:line` for a location, as in the CLI's output.
-fn place(files: &[SourceFile], loc: baton_analyzer::Loc) -> String {
-    let file = files
-        .get(loc.file.0 as usize)
-        .map_or("?", |f| f.path.as_str());
-    format!("{file}:{}", loc.line)
 }

@@ -1,0 +1,265 @@
+//! The app's state: the loaded files (the only thing that persists), what the analyzer made of
+//! them, and the user's view choices. Components read and write it through [`State`], which is
+//! `Copy` and provided as context.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use baton_analyzer::layout::Direction;
+use baton_analyzer::metrics::{metrics, Metrics};
+use baton_analyzer::{analyze_with, Config, Report, Severity, SourceFile};
+use leptos::prelude::*;
+
+use crate::locate::{Locator, Place};
+use crate::scene::{build, Scene, ViewOptions};
+use crate::svg::Marks;
+
+/// What the analyzer says about the loaded files.
+pub struct Analyzed {
+    pub files: Vec<SourceFile>,
+    pub report: Report,
+    pub metrics: Metrics,
+    /// Where each finding of `report.findings` is on the graph (same order).
+    pub places: Vec<Place>,
+    /// `(errors, warnings, infos)` per node id.
+    pub counts: BTreeMap<String, (usize, usize, usize)>,
+}
+
+impl Analyzed {
+    pub fn new(files: Vec<SourceFile>, now: i64) -> Analyzed {
+        let config = Config {
+            now,
+            ..Config::default()
+        };
+        let report = analyze_with(&files, &config);
+        let metrics = metrics(&report.graph);
+        let locator = Locator::new(&report);
+        let places: Vec<Place> = report
+            .findings
+            .iter()
+            .map(|d| locator.place(&report, d))
+            .collect();
+        let mut counts: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+        for (d, place) in report.findings.iter().zip(&places) {
+            for id in &place.nodes {
+                let c = counts.entry(id.clone()).or_default();
+                match d.severity {
+                    Severity::Error => c.0 += 1,
+                    Severity::Warning => c.1 += 1,
+                    Severity::Info => c.2 += 1,
+                }
+            }
+        }
+        Analyzed {
+            files,
+            report,
+            metrics,
+            places,
+            counts,
+        }
+    }
+
+    /// Indices of the findings placed on node `id`.
+    pub fn findings_on(&self, id: &str) -> Vec<usize> {
+        self.places
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.nodes.contains(id))
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+/// What is selected: details open for it, and it is highlighted.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Selection {
+    None,
+    Node(String),
+    Finding(usize),
+}
+
+#[derive(Clone, Copy)]
+pub struct State {
+    pub files: RwSignal<Vec<SourceFile>>,
+    /// The example the workspace came from, if it is unchanged.
+    pub example: RwSignal<Option<&'static str>>,
+    pub analyzed: Memo<Arc<Analyzed>>,
+    pub view: RwSignal<ViewOptions>,
+    pub selection: RwSignal<Selection>,
+    pub search: RwSignal<String>,
+    pub heat: RwSignal<bool>,
+    pub scene: Memo<Arc<Scene>>,
+    pub marks: Memo<Marks>,
+    /// A message for the user (storage full, a file that could not be read, ...).
+    pub notice: RwSignal<Option<String>>,
+    /// Set to centre the view on these scene node ids.
+    pub centre_on: RwSignal<Option<Vec<String>>>,
+}
+
+fn arc_changed<T>(a: Option<&Arc<T>>, b: Option<&Arc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
+        _ => true,
+    }
+}
+
+impl State {
+    pub fn new(files: Vec<SourceFile>, example: Option<&'static str>) -> State {
+        let files = RwSignal::new(files);
+        let analyzed = Memo::new_with_compare(
+            move |_| Arc::new(Analyzed::new(files.get(), now())),
+            arc_changed,
+        );
+        let view = RwSignal::new(ViewOptions::default());
+        let scene = Memo::new_with_compare(
+            move |_| Arc::new(build(&analyzed.get().report, &view.get())),
+            arc_changed,
+        );
+        let selection = RwSignal::new(Selection::None);
+        let search = RwSignal::new(String::new());
+        let heat = RwSignal::new(false);
+        let marks =
+            Memo::new(move |_| marks(&analyzed.get(), &selection.get(), &search.get(), heat.get()));
+        State {
+            files,
+            example: RwSignal::new(example),
+            analyzed,
+            view,
+            selection,
+            search,
+            heat,
+            scene,
+            marks,
+            notice: RwSignal::new(None),
+            centre_on: RwSignal::new(None),
+        }
+    }
+
+    /// Replaces the workspace.
+    pub fn replace(&self, files: Vec<SourceFile>, example: Option<&'static str>) {
+        self.selection.set(Selection::None);
+        self.view.update(|v| {
+            v.expanded.clear();
+            v.focus = None;
+        });
+        self.example.set(example);
+        self.files.set(files);
+    }
+
+    /// Adds files; a file with the same path is replaced.
+    pub fn add(&self, new: Vec<SourceFile>) {
+        self.example.set(None);
+        self.selection.set(Selection::None);
+        self.files.update(|files| {
+            for file in new {
+                match files.iter_mut().find(|f| f.path == file.path) {
+                    Some(old) => *old = file,
+                    None => files.push(file),
+                }
+            }
+        });
+    }
+
+    pub fn remove(&self, path: &str) {
+        self.example.set(None);
+        self.selection.set(Selection::None);
+        self.files.update(|files| files.retain(|f| f.path != path));
+    }
+
+    pub fn set_direction(&self, direction: Direction) {
+        self.view.update(|v| v.direction = direction);
+    }
+
+    pub fn toggle_expanded(&self, id: &str) {
+        self.view.update(|v| {
+            if !v.expanded.remove(id) {
+                v.expanded.insert(id.to_string());
+            }
+        });
+    }
+
+    pub fn select_finding(&self, i: usize) {
+        self.selection.set(Selection::Finding(i));
+        let analyzed = self.analyzed.get_untracked();
+        if let Some(place) = analyzed.places.get(i) {
+            self.centre_on
+                .set(Some(place.nodes.iter().cloned().collect()));
+        }
+    }
+
+    pub fn select_node(&self, id: String) {
+        self.centre_on.set(Some(vec![id.clone()]));
+        self.selection.set(Selection::Node(id));
+    }
+}
+
+fn marks(analyzed: &Analyzed, selection: &Selection, search: &str, heat: bool) -> Marks {
+    let mut marks = Marks {
+        findings: analyzed.counts.clone(),
+        ..Marks::default()
+    };
+    for (d, place) in analyzed.report.findings.iter().zip(&analyzed.places) {
+        if d.rule == "single-point-of-failure" {
+            if let Some(subject) = &d.subject {
+                marks.spof.extend(
+                    place
+                        .nodes
+                        .iter()
+                        .filter(|id| id.ends_with(&format!(":{subject}")))
+                        .cloned(),
+                );
+            }
+        }
+    }
+    match selection {
+        Selection::None => {}
+        Selection::Node(id) => {
+            marks.selected = Some(id.clone());
+            marks.highlighted_nodes.insert(id.clone());
+        }
+        Selection::Finding(i) => {
+            if let Some(place) = analyzed.places.get(*i) {
+                marks.highlighted_nodes = place.nodes.clone();
+                marks.highlighted_edges = place.edges.clone();
+            }
+        }
+    }
+    let needle = search.trim().to_lowercase();
+    if !needle.is_empty() {
+        let graph = &analyzed.report.graph;
+        marks.matches = graph
+            .nodes()
+            .map(|n| graph.node(n))
+            .filter(|n| n.name.to_lowercase().contains(&needle))
+            .map(|n| n.id.clone())
+            .collect::<BTreeSet<_>>();
+        // Matching steps of expanded workflows are found by their ids.
+        if marks.matches.is_empty() {
+            marks.matches.insert(String::from("\u{0}no match"));
+        }
+    }
+    if heat {
+        let max = analyzed
+            .metrics
+            .nodes
+            .iter()
+            .map(|m| m.ca + m.ce)
+            .max()
+            .unwrap_or(0)
+            .max(1) as f64;
+        marks.heat = Some(
+            analyzed
+                .metrics
+                .nodes
+                .iter()
+                .map(|m| (m.id.clone(), (m.ca + m.ce) as f64 / max))
+                .collect(),
+        );
+    }
+    marks
+}
+
+/// Unix seconds now (the analyzer has no clock).
+pub fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}

@@ -1,0 +1,312 @@
+//! The graph: the scene's SVG in a pannable, zoomable viewport, with search, focus mode, fit
+//! and a legend. Clicks are delegated: a node is found by its `data-node-id`.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::state;
+use crate::state::Selection;
+use crate::svg;
+
+/// Pan and zoom: screen = translate + scale × drawing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct View {
+    x: f64,
+    y: f64,
+    k: f64,
+}
+
+const PAD: f64 = 24.0;
+
+#[component]
+pub fn GraphView() -> impl IntoView {
+    let state = state();
+    let viewport = NodeRef::<Div>::new();
+    let view = RwSignal::new(View {
+        x: 0.0,
+        y: 0.0,
+        k: 1.0,
+    });
+    let markup = Memo::new(move |_| svg::render(&state.scene.get(), &state.marks.get()));
+    let size = move || {
+        viewport
+            .get_untracked()
+            .map(|el| (f64::from(el.client_width()), f64::from(el.client_height())))
+            .unwrap_or((800.0, 600.0))
+    };
+    // Shows the box `(x0, y0)..(x1, y1)` of the drawing in the middle, at most at 100 %.
+    let show = move |x0: f64, y0: f64, x1: f64, y1: f64| {
+        let (w, h) = size();
+        let (bw, bh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
+        let k = ((w - 40.0) / bw).min((h - 40.0) / bh).clamp(0.05, 1.0);
+        view.set(View {
+            x: w / 2.0 - k * (x0 + x1) / 2.0,
+            y: h / 2.0 - k * (y0 + y1) / 2.0,
+            k,
+        });
+    };
+    let fit = move || {
+        let scene = state.scene.get_untracked();
+        show(0.0, 0.0, scene.width + 2.0 * PAD, scene.height + 2.0 * PAD);
+    };
+    // A new drawing is fitted; a selection is centred.
+    Effect::new(move |_| {
+        state.scene.track();
+        request_animation_frame(fit);
+    });
+    Effect::new(move |_| {
+        let Some(ids) = state.centre_on.get() else {
+            return;
+        };
+        let scene = state.scene.get_untracked();
+        let nodes: Vec<_> = scene.nodes.iter().filter(|n| ids.contains(&n.id)).collect();
+        if nodes.is_empty() {
+            return;
+        }
+        let x0 = nodes
+            .iter()
+            .map(|n| n.centre.x - n.width / 2.0)
+            .fold(f64::MAX, f64::min)
+            + PAD;
+        let y0 = nodes
+            .iter()
+            .map(|n| n.centre.y - n.height / 2.0)
+            .fold(f64::MAX, f64::min)
+            + PAD;
+        let x1 = nodes
+            .iter()
+            .map(|n| n.centre.x + n.width / 2.0)
+            .fold(f64::MIN, f64::max)
+            + PAD;
+        let y1 = nodes
+            .iter()
+            .map(|n| n.centre.y + n.height / 2.0)
+            .fold(f64::MIN, f64::max)
+            + PAD;
+        let margin = 120.0;
+        request_animation_frame(move || show(x0 - margin, y0 - margin, x1 + margin, y1 + margin));
+    });
+
+    let zoom_by = move |factor: f64, cx: f64, cy: f64| {
+        view.update(|v| {
+            let k = (v.k * factor).clamp(0.05, 4.0);
+            v.x = cx - (cx - v.x) * k / v.k;
+            v.y = cy - (cy - v.y) * k / v.k;
+            v.k = k;
+        });
+    };
+    let on_wheel = move |ev: leptos::ev::WheelEvent| {
+        ev.prevent_default();
+        let factor = if ev.delta_y() < 0.0 { 1.15 } else { 1.0 / 1.15 };
+        zoom_by(factor, f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+    };
+    let click = move |target: Option<web_sys::EventTarget>| {
+        let element = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let node = element
+            .and_then(|e| e.closest("[data-node-id]").ok().flatten())
+            .and_then(|e| e.get_attribute("data-node-id"));
+        match node {
+            Some(id) => state.selection.set(Selection::Node(id)),
+            None => state.selection.set(Selection::None),
+        }
+    };
+    // Dragging pans; a press and release without moving is a click.
+    let drag = RwSignal::new(None::<(f64, f64, f64, f64, bool)>);
+    let on_down = move |ev: leptos::ev::PointerEvent| {
+        if ev.button() != 0 {
+            return;
+        }
+        let v = view.get_untracked();
+        drag.set(Some((
+            f64::from(ev.client_x()),
+            f64::from(ev.client_y()),
+            v.x,
+            v.y,
+            false,
+        )));
+    };
+    let on_move = move |ev: leptos::ev::PointerEvent| {
+        let Some((sx, sy, vx, vy, moved)) = drag.get_untracked() else {
+            return;
+        };
+        let (dx, dy) = (f64::from(ev.client_x()) - sx, f64::from(ev.client_y()) - sy);
+        if moved || dx.abs() + dy.abs() > 4.0 {
+            drag.set(Some((sx, sy, vx, vy, true)));
+            view.update(|v| {
+                v.x = vx + dx;
+                v.y = vy + dy;
+            });
+        }
+    };
+    let on_up = move |ev: leptos::ev::PointerEvent| {
+        let Some((.., moved)) = drag.get_untracked() else {
+            return;
+        };
+        drag.set(None);
+        if !moved {
+            click(ev.target());
+        }
+    };
+    let on_dblclick = move |ev: leptos::ev::MouseEvent| {
+        let id = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("[data-node-id]").ok().flatten())
+            .and_then(|e| e.get_attribute("data-node-id"));
+        if let Some(id) = id.filter(|id| id.starts_with("workflow:")) {
+            state.toggle_expanded(&id);
+        }
+    };
+    let transform = move || {
+        let v = view.get();
+        format!("translate({:.1}px, {:.1}px) scale({:.4})", v.x, v.y, v.k)
+    };
+    let centre = move || {
+        let (w, h) = size();
+        (w / 2.0, h / 2.0)
+    };
+    view! {
+        <section class="canvas" aria-label="Architecture graph">
+            <div class="canvas-bar">
+                <Search/>
+                <Focus/>
+                <span class="spacer"></span>
+                <button type="button" class="icon" title="Zoom in" aria-label="Zoom in"
+                    on:click=move |_| { let (x, y) = centre(); zoom_by(1.25, x, y) }>"+"</button>
+                <button type="button" class="icon" title="Zoom out" aria-label="Zoom out"
+                    on:click=move |_| { let (x, y) = centre(); zoom_by(0.8, x, y) }>"−"</button>
+                <button type="button" data-testid="fit" on:click=move |_| fit()>"Fit"</button>
+            </div>
+            <div class="viewport" node_ref=viewport data-testid="viewport"
+                on:wheel=on_wheel on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
+                on:pointerleave=move |_| drag.set(None) on:dblclick=on_dblclick>
+                <div class="stage" style:transform=transform inner_html=move || markup.get()></div>
+                <Show when=move || state.files.with(Vec::is_empty)>
+                    <div class="empty-graph">"Nothing loaded yet: drop files or folders here, or pick an example."</div>
+                </Show>
+            </div>
+            <Legend/>
+        </section>
+    }
+}
+
+#[component]
+fn Search() -> impl IntoView {
+    let state = state();
+    // Enter selects the first match and centres it.
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() != "Enter" {
+            return;
+        }
+        let first = state.marks.get_untracked().matches.into_iter().next();
+        if let Some(id) = first.filter(|id| state.scene.get_untracked().node(id).is_some()) {
+            state.select_node(id);
+        }
+    };
+    view! {
+        <input type="search" class="search" data-testid="search" placeholder="Search nodes"
+            aria-label="Search nodes by name"
+            prop:value=move || state.search.get()
+            on:input=move |ev| state.search.set(event_target_value(&ev)) on:keydown=on_key/>
+    }
+}
+
+/// Focus mode: only the nodes within N hops of the selected node.
+#[component]
+fn Focus() -> impl IntoView {
+    let state = state();
+    let hops = RwSignal::new(1usize);
+    let focused = move || state.view.with(|v| v.focus.clone());
+    let selected_node = move || match state.selection.get() {
+        Selection::Node(id) if !id.starts_with("step:") => Some(id),
+        _ => None,
+    };
+    let toggle = move |_| {
+        if focused().is_some() {
+            state.view.update(|v| v.focus = None);
+        } else if let Some(id) = selected_node() {
+            state
+                .view
+                .update(|v| v.focus = Some((id, hops.get_untracked())));
+        }
+    };
+    let set_hops = move |ev: leptos::ev::Event| {
+        let n = event_target_value(&ev).parse().unwrap_or(1);
+        hops.set(n);
+        state.view.update(|v| {
+            if let Some((_, h)) = &mut v.focus {
+                *h = n;
+            }
+        });
+    };
+    view! {
+        <div class="focus" role="group" aria-label="Focus mode">
+            <button type="button" data-testid="focus"
+                disabled=move || focused().is_none() && selected_node().is_none()
+                aria-pressed=move || focused().is_some().to_string()
+                title="Show only the nodes near the selected one"
+                on:click=toggle>
+                {move || if focused().is_some() { "Show all" } else { "Focus" }}
+            </button>
+            <label>
+                <span class="sr-only">"Hops"</span>
+                <select on:change=set_hops prop:value=move || hops.get().to_string()>
+                    <option value="1">"1 hop"</option>
+                    <option value="2">"2 hops"</option>
+                    <option value="3">"3 hops"</option>
+                </select>
+            </label>
+        </div>
+    }
+}
+
+#[component]
+fn Legend() -> impl IntoView {
+    use baton_analyzer::graph::NodeKind::*;
+    let kinds = [
+        (Workflow, "workflow (double-click: steps)"),
+        (Service, "Cloud Run service / function"),
+        (Trigger, "Eventarc trigger"),
+        (EventSource, "event source"),
+        (Queue, "Cloud Tasks queue"),
+        (Topic, "Pub/Sub topic"),
+        (Subscription, "subscription"),
+        (Job, "Scheduler job"),
+        (GoogleApi, "Google API"),
+        (External, "external endpoint"),
+        (Unresolved, "unresolved target"),
+    ];
+    let edges = [
+        ("sync-call", "synchronous call"),
+        ("publish", "asynchronous (event, message, task)"),
+        ("schedule", "schedule"),
+        ("dead-letter", "dead letter"),
+    ];
+    view! {
+        <details class="legend" data-testid="legend">
+            <summary>"Legend"</summary>
+            <svg class="baton-graph" width="250" height=(kinds.len() * 24 + edges.len() * 22 + 16).to_string() aria-hidden="true">
+                {kinds.iter().enumerate().map(|(i, (kind, text))| {
+                    let y = 6 + i * 24;
+                    view! {
+                        <g class=format!("node node-{}", kind.as_str()) transform=format!("translate(4,{y})")>
+                            <rect class="shape" width="26" height="18" rx="4"></rect>
+                            <text class="name" x="36" y="13">{*text}</text>
+                        </g>
+                    }
+                }).collect_view()}
+                {edges.iter().enumerate().map(|(i, (kind, text))| {
+                    let y = 6 + kinds.len() * 24 + i * 22 + 10;
+                    view! {
+                        <g>
+                            <path class=format!("edge edge-{kind}") d=format!("M4 {y}H30")></path>
+                            <text class="legend-text" x="36" y=(y + 4).to_string()>{*text}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+            <p class="hint">"Outlined red: single point of failure. Faded steps: unreachable. Drag to pan, wheel to zoom."</p>
+        </details>
+    }
+}
