@@ -68,3 +68,32 @@ pub const EXAMPLES: &[Example] = &[Example {
 pub fn example(name: &str) -> Option<&'static Example> {
     EXAMPLES.iter().find(|e| e.name == name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every definition in `public/examples/NAME/` is embedded, and every folder is an example.
+    #[test]
+    fn the_gallery_embeds_every_example_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/examples");
+        let mut folders: Vec<String> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        folders.sort();
+        let mut names: Vec<&str> = EXAMPLES.iter().map(|e| e.name).collect();
+        names.sort();
+        assert_eq!(folders, names);
+        for example in EXAMPLES {
+            let mut on_disk: Vec<String> = std::fs::read_dir(root.join(example.name))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|name| name.ends_with(".yaml") || name.ends_with(".json"))
+                .collect();
+            on_disk.sort();
+            let embedded: Vec<&str> = example.files.iter().map(|(name, _)| *name).collect();
+            assert_eq!(on_disk, embedded, "{}", example.name);
+        }
+    }
+}

@@ -104,6 +104,8 @@ pub struct Scene {
     pub groups: Vec<Group>,
     pub width: f64,
     pub height: f64,
+    /// How long building and laying out took, in milliseconds (measured by the caller).
+    pub build_ms: f64,
 }
 
 impl Scene {
@@ -265,6 +267,7 @@ pub fn build(report: &Report, options: &ViewOptions) -> Scene {
         groups,
         width: laid.width,
         height: laid.height,
+        build_ms: 0.0,
     }
 }
 

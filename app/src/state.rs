@@ -112,7 +112,13 @@ impl State {
         );
         let view = RwSignal::new(ViewOptions::default());
         let scene = Memo::new_with_compare(
-            move |_| Arc::new(build(&analyzed.get().report, &view.get())),
+            move |_| {
+                let (analyzed, view) = (analyzed.get(), view.get());
+                let start = now_ms();
+                let mut scene = build(&analyzed.report, &view);
+                scene.build_ms = now_ms() - start;
+                Arc::new(scene)
+            },
             arc_changed,
         );
         let selection = RwSignal::new(Selection::None);
@@ -257,6 +263,13 @@ fn marks(analyzed: &Analyzed, selection: &Selection, search: &str, heat: bool) -
         );
     }
     marks
+}
+
+/// A monotonic clock in milliseconds, for the figures the page shows.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 /// Unix seconds now (the analyzer has no clock).

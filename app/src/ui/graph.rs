@@ -172,6 +172,10 @@ pub fn GraphView() -> impl IntoView {
                 <Search/>
                 <Focus/>
                 <span class="spacer"></span>
+                <span class="stats" data-testid="stats">{move || {
+                    let scene = state.scene.get();
+                    format!("{} nodes · {} edges · laid out in {:.0} ms", scene.nodes.len(), scene.edges.len(), scene.build_ms)
+                }}</span>
                 <button type="button" class="icon" title="Zoom in" aria-label="Zoom in"
                     on:click=move |_| { let (x, y) = centre(); zoom_by(1.25, x, y) }>"+"</button>
                 <button type="button" class="icon" title="Zoom out" aria-label="Zoom out"
