@@ -4,6 +4,7 @@
 //! Pure logic (`scene`, `svg`, `locate`, `persist`'s format) has native tests; components live
 //! in `ui/`, browser plumbing in `io.rs`.
 
+pub mod crash;
 pub mod examples;
 pub mod io;
 pub mod locate;
@@ -39,10 +40,19 @@ pub fn App() -> impl IntoView {
     // Keep the workspace across reloads; a refusal keeps it in memory and says so.
     Effect::new(move |_| {
         let files = state.files.get();
+        crash::remember(persist::encode(&files));
         if let Err(message) = persist::save(&files) {
             state.notice.set(Some(message));
         }
     });
+    // Test hook for the crash page (tests/browser.rs): `#debug-panic` panics once mounted.
+    if web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .as_deref()
+        == Some("#debug-panic")
+    {
+        request_animation_frame(|| panic!("debug panic requested by #debug-panic"));
+    }
     let _ = window_event_listener(leptos::ev::hashchange, move |_| {
         if let Some(e) = example_in_hash() {
             if state.example.get_untracked() != Some(e.name) {
