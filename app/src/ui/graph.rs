@@ -35,11 +35,11 @@ pub fn GraphView() -> impl IntoView {
             .map(|el| (f64::from(el.client_width()), f64::from(el.client_height())))
             .unwrap_or((800.0, 600.0))
     };
-    // Shows the box `(x0, y0)..(x1, y1)` of the drawing in the middle, at most at 100 %.
+    // Shows the box `(x0, y0)..(x1, y1)` of the drawing in the middle, at most at 125 %.
     let show = move |x0: f64, y0: f64, x1: f64, y1: f64| {
         let (w, h) = size();
         let (bw, bh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
-        let k = ((w - 40.0) / bw).min((h - 40.0) / bh).clamp(0.05, 1.0);
+        let k = ((w - 40.0) / bw).min((h - 40.0) / bh).clamp(0.05, 1.25);
         view.set(View {
             x: w / 2.0 - k * (x0 + x1) / 2.0,
             y: h / 2.0 - k * (y0 + y1) / 2.0,
@@ -174,7 +174,7 @@ pub fn GraphView() -> impl IntoView {
                 <span class="spacer"></span>
                 <span class="stats" data-testid="stats">{move || {
                     let scene = state.scene.get();
-                    format!("{} nodes · {} edges · laid out in {:.0} ms", scene.nodes.len(), scene.edges.len(), scene.build_ms)
+                    format!("{} nodes · {} edges · laid out in {:.1} ms", scene.nodes.len(), scene.edges.len(), scene.build_ms)
                 }}</span>
                 <button type="button" class="icon" title="Zoom in" aria-label="Zoom in"
                     on:click=move |_| { let (x, y) = centre(); zoom_by(1.25, x, y) }>"+"</button>
