@@ -376,8 +376,8 @@ fn visible_nodes(report: &Report, options: &ViewOptions) -> BTreeSet<usize> {
             continue;
         }
         for next in graph.graph.neighbors_undirected(n) {
-            if !distance.contains_key(&next.index()) {
-                distance.insert(next.index(), d + 1);
+            if let std::collections::btree_map::Entry::Vacant(slot) = distance.entry(next.index()) {
+                slot.insert(d + 1);
                 queue.push_back(next);
             }
         }
