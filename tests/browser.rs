@@ -11,10 +11,6 @@
 //! next to ChromeDriver's log. The first test prints two figures: the time from navigation to
 //! the first rendered graph node, and the size of the wasm in `dist/`.
 //!
-//! A check marked `// BUG:` covers a known app bug: it is soft (prints a WARNING, and tolerates
-//! the console errors of that bug) so that the suite stays green until the app is fixed; then
-//! it passes as an ordinary check.
-//!
 //! Ignored by a plain `cargo test`, since they need `dist/`; scripts/test.sh builds `dist/` and
 //! then runs `cargo test --test browser -- --ignored` (add `--nocapture` to see the figures).
 
@@ -40,8 +36,6 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Served from a sub-path to prove that `dist/` uses relative URLs only.
 const SUB_PATH: &str = "/baton/";
 const TIMEOUT: Duration = Duration::from_secs(20);
-/// How long a soft check (of a known app bug) waits.
-const SOFT_TIMEOUT: Duration = Duration::from_secs(3);
 
 const NODES: &str = "g[data-node-id]";
 const EDGES: &str = "path[data-edge-kind]";
@@ -135,22 +129,7 @@ async fn file_input_adds_the_file_and_its_nodes() -> Result<()> {
         page.wait_count(NODES, DEFAULT_NODES.len()).await?;
         page.pick_files(&[PUBSUB_FIXTURE]).await?;
         let total = DEFAULT_NODES.len() + PUBSUB_NODES.len();
-        // BUG: the app panics instead of adding the file: toolbar.rs `pick` calls `load`, which
-        // looks `State` up in the reactive context (`ui::state()`) inside `spawn_local`, after an
-        // await, where there is no owner ("expected context of type app::state::State to be
-        // present"); the wasm then traps and the page stops responding. A soft check until the
-        // app is fixed.
-        if page
-            .wait_count_within(NODES, total, SOFT_TIMEOUT)
-            .await
-            .is_err()
-        {
-            page.known_bug(
-                "picking a file with the file input does not add it (the app panics)",
-                "expected context of type",
-            );
-            return Ok(());
-        }
+        page.wait_count(NODES, total).await?;
         let ids = page.node_ids().await?;
         for id in PUBSUB_NODES.iter().chain(&DEFAULT_NODES) {
             assert!(ids.iter().any(|i| i == id), "{id} missing from {ids:?}");
@@ -179,15 +158,7 @@ async fn dropped_file_adds_its_nodes() -> Result<()> {
         )
         .await?;
         let total = DEFAULT_NODES.len() + PUBSUB_NODES.len();
-        // BUG: same panic as with the file input: drop.rs calls `load` (and so `ui::state()`)
-        // inside `spawn_local` after an await. A soft check until the app is fixed.
-        if page.wait_count_within(NODES, total, SOFT_TIMEOUT).await.is_err() {
-            page.known_bug(
-                "dropping a file does not add it (the app panics)",
-                "expected context of type",
-            );
-            return Ok(());
-        }
+        page.wait_count(NODES, total).await?;
         page.wait_for(&file_css("list-pubsub.json")).await?;
         Ok(())
     })
@@ -373,31 +344,8 @@ async fn reload_keeps_files_added_to_an_example_opened_from_the_url() -> Result<
         page.wait_for(&node_css(PASTED_NODE)).await?;
         page.reload().await?;
         page.wait_for(NODES).await?;
-        // BUG: the URL still says `#example=choreography`, and on start-up the example in the
-        // URL wins over the saved workspace (lib.rs `App`), which it then overwrites: the pasted
-        // file is lost. Picking an example in the select sets the same hash. A soft check until
-        // the app is fixed.
-        if page
-            .wait_count_within(&file_css(PASTED_NAME), 1, SOFT_TIMEOUT)
-            .await
-            .is_err()
-        {
-            let saved = page
-                .js("return localStorage.getItem('baton.workspace.v1');", vec![])
-                .await?;
-            eprintln!(
-                "reload-example-url: after the reload, {} nodes, {} files, saved workspace has {}: {}",
-                page.count(NODES).await?,
-                page.count(FILES).await?,
-                PASTED_NAME,
-                saved.as_str().unwrap_or_default().contains(PASTED_NAME),
-            );
-            page.known_bug(
-                "a reload of `#example=NAME` replaces the user's edited workspace by the example",
-                "",
-            );
-            return Ok(());
-        }
+        // The URL no longer names the example once the files differ from it.
+        page.wait_count(&file_css(PASTED_NAME), 1).await?;
         assert_eq!(page.count(NODES).await?, 17);
         Ok(())
     })
@@ -482,6 +430,197 @@ async fn example_named_in_the_url_opens() -> Result<()> {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
+/// Names that would be markup, script or a spoof if they were not escaped (no `/`: a topic
+/// name with one is no topic name).
+const HOSTILE_NAMES: [&str; 6] = [
+    "<script>window.__pwned=1",
+    "<svg onload=window.__pwned=1>",
+    "\"><img src=x onerror=window.__pwned=1>",
+    "javascript:window.__pwned=1",
+    "evil\u{202e}gnp.exe",
+    "", // replaced by 10,000 characters below
+];
+
+#[tokio::test]
+#[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
+async fn hostile_names_render_as_inert_truncated_text() -> Result<()> {
+    run("hostile-names", |page| async move {
+        page.open("").await?;
+        page.wait_count(NODES, DEFAULT_NODES.len()).await?;
+        let long = "x".repeat(10_000);
+        let names: Vec<&str> = HOSTILE_NAMES
+            .iter()
+            .map(|n| if n.is_empty() { long.as_str() } else { n })
+            .collect();
+        // One topic per name, in one pasted file (JSON, so any character is allowed).
+        let topics: Vec<Value> = names
+            .iter()
+            .map(|n| json!({ "name": format!("projects/p/topics/{n}") }))
+            .collect();
+        page.paste("hostile.json", &Value::Array(topics).to_string()).await?;
+        page.wait_count(NODES, DEFAULT_NODES.len() + names.len()).await?;
+        // Selecting each node puts its name in the details panel too.
+        let checked = page
+            .js(
+                "const names = arguments[0];
+                 const nodes = [...document.querySelectorAll('g[data-kind=topic]')];
+                 const out = [];
+                 for (const name of names) {
+                   const node = nodes.find((n) => n.dataset.name === name);
+                   if (!node) { out.push({ name: name.slice(0, 40), missing: true }); continue; }
+                   const label = node.querySelector('text.name').textContent;
+                   out.push({ name: name.slice(0, 40), label: label.length, elements: node.querySelectorAll('*').length });
+                 }
+                 return out;",
+                vec![json!(names)],
+            )
+            .await?;
+        for entry in checked.as_array().into_iter().flatten() {
+            assert!(entry.get("missing").is_none(), "not drawn: {entry}");
+            let label = entry["label"].as_u64().unwrap_or(u64::MAX);
+            assert!(label <= 29, "label not cut: {entry}");
+            // A rect, a badge, a name, a title (and a findings count): nothing injected.
+            assert!(entry["elements"].as_u64().unwrap_or(99) <= 8, "{entry}");
+        }
+        for id in names.iter().map(|n| format!("topic:{n}")) {
+            page.js(
+                "document.querySelector(`g[data-node-id=\"${CSS.escape(arguments[0])}\"]`)
+                    .dispatchEvent(new PointerEvent('pointerdown', {bubbles: true, button: 0}));
+                 document.querySelector(`g[data-node-id=\"${CSS.escape(arguments[0])}\"]`)
+                    .dispatchEvent(new PointerEvent('pointerup', {bubbles: true, button: 0}));",
+                vec![json!(id)],
+            )
+            .await?;
+            page.wait_for(".details-title").await?;
+        }
+        let state = page
+            .js(
+                "return { pwned: window.__pwned ?? null,
+                          scripts: document.querySelectorAll('script').length,
+                          images: document.querySelectorAll('img').length,
+                          links: [...document.querySelectorAll('a[href^=\"javascript:\"]')].length };",
+                vec![],
+            )
+            .await?;
+        assert_eq!(state["pwned"], Value::Null, "a name ran script: {state}");
+        assert_eq!(state["images"], 0, "{state}");
+        assert_eq!(state["links"], 0, "{state}");
+        // boot.js and wasm-bindgen's module: no other script.
+        assert!(state["scripts"].as_u64().unwrap_or(99) <= 2, "{state}");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
+async fn the_csp_blocks_inline_script() -> Result<()> {
+    run("csp", |page| async move {
+        page.open("").await?;
+        page.wait_count(NODES, DEFAULT_NODES.len()).await?;
+        page.expect_console_errors("Content Security Policy");
+        let ran = page
+            .js_async(
+                "const done = arguments[arguments.length - 1];
+                 const script = document.createElement('script');
+                 script.textContent = 'window.__inline = 1';
+                 document.body.appendChild(script);
+                 const div = document.createElement('div');
+                 div.innerHTML = '<img src=x onerror=\"window.__inline = 2\">';
+                 document.body.appendChild(div);
+                 setTimeout(() => done(window.__inline ?? null), 300);",
+                vec![],
+            )
+            .await?;
+        assert_eq!(ran, Value::Null, "inline script ran");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
+async fn the_page_requests_nothing_outside_its_own_origin() -> Result<()> {
+    run("own-origin", |page| async move {
+        page.open("").await?;
+        page.wait_count(NODES, DEFAULT_NODES.len()).await?;
+        // Use the page: open a finding, expand a workflow, switch examples and direction.
+        page.click("[data-testid=findings] button.finding").await?;
+        page.click("[data-testid=direction-lr]").await?;
+        page.open("#example=order-processing").await?;
+        page.wait_count(NODES, 12).await?;
+        let requests = page
+            .js(
+                "return [location.origin, ...performance.getEntriesByType('resource').map((e) => e.name),
+                         ...performance.getEntriesByType('navigation').map((e) => e.name)];",
+                vec![],
+            )
+            .await?;
+        let requests: Vec<String> = serde_json::from_value(requests)?;
+        let (origin, requests) = requests.split_first().ok_or("no origin")?;
+        assert!(!requests.is_empty());
+        for url in requests {
+            assert!(url.starts_with(origin.as_str()), "request outside the page's origin: {url}");
+        }
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
+async fn a_full_storage_keeps_the_workspace_in_memory_and_says_so() -> Result<()> {
+    run("storage-full", |page| async move {
+        page.open("").await?;
+        page.wait_count(NODES, DEFAULT_NODES.len()).await?;
+        // Fill localStorage to the last byte of its quota, in ever smaller pieces.
+        page.js(
+            "let i = 0;
+             for (let size = 1 << 20; size >= 1; size >>= 1) {
+               const chunk = 'x'.repeat(size);
+               while (true) {
+                 try { localStorage.setItem('filler-' + i++, chunk); } catch (e) { break; }
+               }
+             }",
+            vec![],
+        )
+        .await?;
+        page.paste(PASTED_NAME, PASTED_TEXT).await?;
+        page.wait_for(&node_css(PASTED_NODE)).await?;
+        let notice = page.wait_for("[data-testid=notice]").await?.text().await?;
+        assert!(notice.contains("storage is full"), "{notice}");
+        assert_eq!(page.count(FILES).await?, DEFAULT_FILES + 1);
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
+async fn a_panic_shows_the_crash_page_with_the_workspace() -> Result<()> {
+    run("crash", |page| async move {
+        page.expect_console_errors("debug panic");
+        page.open("#debug-panic").await?;
+        let crash = page.wait_for("[data-testid=crash]").await?.text().await?;
+        assert!(crash.contains("internal error"), "{crash}");
+        let download = page.find("[data-testid=crash-download]").await?;
+        assert_eq!(
+            download.attr("download").await?.as_deref(),
+            Some("baton-workspace.json")
+        );
+        let href = download.attr("href").await?.unwrap_or_default();
+        assert!(href.starts_with("blob:"), "{href}");
+        // The workspace itself is still saved: nothing was lost.
+        let saved = page
+            .js("return localStorage.getItem('baton.workspace.v1');", vec![])
+            .await?;
+        let saved: Value = serde_json::from_str(saved.as_str().unwrap_or("{}"))?;
+        assert_eq!(saved["files"].as_array().map(Vec::len), Some(DEFAULT_FILES));
+        Ok(())
+    })
+    .await
+}
+
 /// Runs one test against a fresh server, ChromeDriver and Chromium profile. Whatever happens in
 /// `test` (an error or a failed assertion), a screenshot `target/browser-artifacts/<name>.png`
 /// is taken, the console is printed and Chromium is closed (ChromeDriver leaves it running when
@@ -511,7 +650,7 @@ where
         client: client.clone(),
         base,
         console: Arc::default(),
-        tolerated: Arc::default(),
+        expected_errors: Arc::default(),
     };
     let started = Instant::now();
     // In a task, so that a failed assertion comes back here.
@@ -535,17 +674,19 @@ where
         Ok(result) => result?,
         Err(e) => std::panic::resume_unwind(e.into_panic()),
     }
-    let tolerated = page.tolerated.lock().map_err(|e| e.to_string())?.clone();
+    let expected = page
+        .expected_errors
+        .lock()
+        .map_err(|e| e.to_string())?
+        .clone();
     let severe: Vec<_> = console
         .iter()
         .filter(|e| e["level"] == "SEVERE")
         .filter(|e| {
             let message = e["message"].as_str().unwrap_or_default();
             // A panic also logs the wasm trap that follows it.
-            let known = tolerated
-                .iter()
-                .any(|t| !t.is_empty() && message.contains(t))
-                || (!tolerated.is_empty() && message.contains("RuntimeError: unreachable"));
+            let known = expected.iter().any(|t| message.contains(t))
+                || (!expected.is_empty() && message.contains("RuntimeError: unreachable"));
             !known
         })
         .collect();
@@ -561,8 +702,8 @@ struct Page {
     base: String,
     /// Console messages read so far (ChromeDriver hands each one out once).
     console: Arc<Mutex<Vec<Value>>>,
-    /// Parts of SEVERE console messages caused by a known app bug, so not failing the test.
-    tolerated: Arc<Mutex<Vec<&'static str>>>,
+    /// Parts of SEVERE console messages the test itself provokes, so not failing it.
+    expected_errors: Arc<Mutex<Vec<&'static str>>>,
 }
 
 impl Page {
@@ -626,10 +767,7 @@ impl Page {
 
     /// Waits until exactly `n` elements match `css`.
     async fn wait_count(&self, css: &str, n: usize) -> Result<()> {
-        self.wait_count_within(css, n, TIMEOUT).await
-    }
-
-    async fn wait_count_within(&self, css: &str, n: usize, timeout: Duration) -> Result<()> {
+        let timeout = TIMEOUT;
         let start = Instant::now();
         loop {
             let count = self.count(css).await?;
@@ -668,12 +806,10 @@ impl Page {
         Ok((counts[0], counts[1], counts[2]))
     }
 
-    /// A soft check failed: warns about a known app bug, whose SEVERE console messages
-    /// containing `console` (if not empty) then do not fail the test.
-    fn known_bug(&self, what: &str, console: &'static str) {
-        eprintln!("WARNING: known app bug, soft check failed: {what}");
-        if let Ok(mut tolerated) = self.tolerated.lock() {
-            tolerated.push(console);
+    /// SEVERE console messages containing `part` are provoked by the test: they do not fail it.
+    fn expect_console_errors(&self, part: &'static str) {
+        if let Ok(mut expected) = self.expected_errors.lock() {
+            expected.push(part);
         }
     }
 
@@ -698,10 +834,21 @@ impl Page {
             .await?
             .send_keys(name)
             .await?;
-        self.find("[data-testid=paste-text]")
-            .await?
-            .send_keys(text)
+        // Typing a long text key by key takes minutes: long texts are set as the user's input.
+        if text.len() > 2_000 {
+            self.js(
+                "const area = document.querySelector('[data-testid=paste-text]');
+                 area.value = arguments[0];
+                 area.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![json!(text)],
+            )
             .await?;
+        } else {
+            self.find("[data-testid=paste-text]")
+                .await?
+                .send_keys(text)
+                .await?;
+        }
         self.click("[data-testid=paste-add]").await
     }
 

@@ -37,6 +37,23 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     ui::theme::init();
 
+    // Once the files differ from the example, the URL must not name it any more: a reload
+    // would open the example instead of the user's work.
+    Effect::new(move |_| {
+        if state.example.get().is_none() && example_in_hash().is_some() {
+            if let Some(window) = web_sys::window() {
+                let url = window.location().pathname().unwrap_or_default()
+                    + &window.location().search().unwrap_or_default();
+                if let Ok(history) = window.history() {
+                    let _ = history.replace_state_with_url(
+                        &wasm_bindgen::JsValue::NULL,
+                        "",
+                        Some(&url),
+                    );
+                }
+            }
+        }
+    });
     // Keep the workspace across reloads; a refusal keeps it in memory and says so.
     Effect::new(move |_| {
         let files = state.files.get();

@@ -116,6 +116,11 @@ impl Scene {
 
 /// `name` cut to [`MAX_LABEL`] characters.
 pub fn label(name: &str) -> String {
+    cut(name, MAX_LABEL)
+}
+
+/// `name` as one line of inert text of at most `max` characters (and an ellipsis).
+pub fn cut(name: &str, max: usize) -> String {
     let clean: String = name
         .chars()
         .map(|c| {
@@ -126,7 +131,7 @@ pub fn label(name: &str) -> String {
             }
         })
         .collect();
-    match clean.char_indices().nth(MAX_LABEL) {
+    match clean.char_indices().nth(max) {
         Some((at, _)) => format!("{}…", &clean[..at]),
         None => clean,
     }

@@ -81,7 +81,7 @@ fn node_details(a: &Analyzed, id: &str) -> impl IntoView {
     let expanded = state.view.with_untracked(|v| v.expanded.contains(id));
     let toggle_id = id.to_string();
     view! {
-        <h2 class="details-title">{name}</h2>
+        <h2 class="details-title" title=name.clone()>{crate::scene::cut(&name, 120)}</h2>
         <p class="kind">
             <span class="tag">{kind}</span>
             {(!defined).then(|| view! { <span class="tag muted">"referenced, not defined in the loaded files"</span> })}

@@ -8,6 +8,7 @@ use crate::io;
 
 #[component]
 pub fn DropOverlay() -> impl IntoView {
+    let state = super::state();
     let over = RwSignal::new(false);
     let _ = window_event_listener(leptos::ev::dragover, move |ev| {
         ev.prevent_default();
@@ -25,7 +26,7 @@ pub fn DropOverlay() -> impl IntoView {
         if let Some(data) = ev.data_transfer() {
             spawn_local(async move {
                 let (files, errors) = io::read_drop(&data).await;
-                load(files, errors);
+                load(state, files, errors);
             });
         }
     });

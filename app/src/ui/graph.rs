@@ -172,10 +172,6 @@ pub fn GraphView() -> impl IntoView {
                 <Search/>
                 <Focus/>
                 <span class="spacer"></span>
-                <span class="stats" data-testid="stats">{move || {
-                    let scene = state.scene.get();
-                    format!("{} nodes · {} edges · laid out in {:.1} ms", scene.nodes.len(), scene.edges.len(), scene.build_ms)
-                }}</span>
                 <button type="button" class="icon" title="Zoom in" aria-label="Zoom in"
                     on:click=move |_| { let (x, y) = centre(); zoom_by(1.25, x, y) }>"+"</button>
                 <button type="button" class="icon" title="Zoom out" aria-label="Zoom out"
@@ -190,6 +186,10 @@ pub fn GraphView() -> impl IntoView {
                     <div class="empty-graph">"Nothing loaded yet: drop files or folders here, or pick an example."</div>
                 </Show>
             </div>
+            <span class="stats" data-testid="stats">{move || {
+                let scene = state.scene.get();
+                format!("{} nodes · {} edges · laid out in {:.1} ms", scene.nodes.len(), scene.edges.len(), scene.build_ms)
+            }}</span>
             <Legend/>
         </section>
     }

@@ -35,7 +35,7 @@ pub fn Toolbar() -> impl IntoView {
         spawn_local(async move {
             let (files, errors) = io::read_list(&list).await;
             input.set_value("");
-            load(files, errors);
+            load(state, files, errors);
         });
     };
     let direction = move || state.view.with(|v| v.direction);
@@ -89,9 +89,13 @@ pub fn Toolbar() -> impl IntoView {
     }
 }
 
-/// Adds files to the workspace, reporting the ones that could not be read.
-pub fn load(files: Vec<baton_analyzer::SourceFile>, errors: Vec<String>) {
-    let state = state();
+/// Adds files to the workspace, reporting the ones that could not be read. Takes `state`
+/// rather than reading the context: it runs after an `await`, outside any reactive owner.
+pub fn load(
+    state: crate::state::State,
+    files: Vec<baton_analyzer::SourceFile>,
+    errors: Vec<String>,
+) {
     if !errors.is_empty() {
         state.notice.set(Some(errors.join("; ")));
     }
