@@ -111,6 +111,12 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// Byte offset where 1-based line `line` starts.
+    pub fn start(&self, line: u32) -> Option<usize> {
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        self.starts.get(index).copied()
+    }
+
     /// The text of 1-based line `line` of `text` (the text the index was built from),
     /// without its line ending.
     pub fn line<'t>(&self, text: &'t str, line: u32) -> Option<&'t str> {
