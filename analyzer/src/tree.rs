@@ -67,10 +67,15 @@ pub fn parse(text: &str, limits: Limits) -> (Vec<Node>, Vec<SyntaxError>) {
             Err(error) => {
                 let marker = error.marker();
                 let pos = Pos::new(to_u32(marker.line()), to_u32(marker.col() + 1));
-                builder.errors.push(SyntaxError {
-                    pos,
-                    message: error.info().to_string(),
-                });
+                let message = match error.info() {
+                    // saphyr-parser counts flow nesting (`[`, `{`) in a `u8`.
+                    "recursion limit exceeded" => {
+                        "`[` and `{` nested deeper than 255 levels, the YAML parser's limit"
+                            .to_string()
+                    }
+                    info => info.to_string(),
+                };
+                builder.errors.push(SyntaxError { pos, message });
                 break;
             }
         }

@@ -156,11 +156,19 @@ impl<'t> Ctx<'t> {
         let Some(node) = self.map(map, key) else {
             return Vec::new();
         };
-        node.as_map()
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
-            .collect()
+        let mut out = Vec::new();
+        for (k, v) in node.as_map().unwrap_or_default() {
+            match (k.as_str(), v.as_str()) {
+                (Some(k), Some(v)) => out.push((k.to_string(), v.to_string())),
+                (Some(_), None) if v.is_null() => {}
+                (Some(name), None) => self.invalid(
+                    v,
+                    format!("`{key}.{name}` should be a string, found {}", v.kind_name()),
+                ),
+                (None, _) => self.invalid(k, format!("a key of `{key}` should be a string")),
+            }
+        }
+        out
     }
 }
 
