@@ -8,9 +8,13 @@
 //! sync-chain = 3                   # hops
 //! retry-amplification = 50         # attempts along one path
 //! high-coupling = 8                # Ca + Ce
+//!
+//! [limits]
+//! max-file-size = "20MB"           # or a number of bytes; larger files get a parse-error
 //! ```
 
 use anyhow::{format_err, Context, Result};
+use baton_analyzer::limits::parse_size;
 use baton_analyzer::rules::rule;
 use baton_analyzer::{Config, Severity};
 
@@ -40,9 +44,13 @@ fn parse(text: &str) -> Result<Config> {
                 thresholds(value, &mut config)?;
                 continue;
             }
+            "limits" => {
+                limits(value, &mut config)?;
+                continue;
+            }
             _ => {
                 return Err(format_err!(
-                    "unknown section `{key}` (expected `rules` or `thresholds`)"
+                    "unknown section `{key}` (expected `rules`, `thresholds` or `limits`)"
                 ))
             }
         }
@@ -92,4 +100,49 @@ fn thresholds(value: &toml::Value, config: &mut Config) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn limits(value: &toml::Value, config: &mut Config) -> Result<()> {
+    let table = value
+        .as_table()
+        .ok_or_else(|| format_err!("`limits` should be a table"))?;
+    for (name, value) in table {
+        match name.as_str() {
+            "max-file-size" => {
+                let bytes = match value {
+                    toml::Value::Integer(n) => usize::try_from(*n).ok(),
+                    toml::Value::String(s) => parse_size(s),
+                    _ => None,
+                };
+                config.limits.max_file_size = bytes.ok_or_else(|| {
+                    format_err!(
+                        "limit `max-file-size`: expected a size such as \"20MB\" or a number of bytes"
+                    )
+                })?;
+            }
+            _ => {
+                return Err(format_err!(
+                    "unknown limit `{name}` (expected max-file-size)"
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_file_size() -> Result<()> {
+        let config = parse("[limits]\nmax-file-size = \"1MB\"\n")?;
+        assert_eq!(config.limits.max_file_size, 1024 * 1024);
+        let config = parse("[limits]\nmax-file-size = 5000\n")?;
+        assert_eq!(config.limits.max_file_size, 5000);
+        assert!(parse("[limits]\nmax-file-size = \"big\"\n").is_err());
+        assert!(parse("[limits]\nmax-file-size = -1\n").is_err());
+        assert!(parse("[limits]\nmax-depth = 3\n").is_err());
+        Ok(())
+    }
 }

@@ -48,10 +48,7 @@ fn read(path: &Path) -> Result<SourceFile> {
     let name = path
         .to_str()
         .ok_or_else(|| format_err!("path `{}` is not UTF-8", path.display()))?;
-    // Invalid UTF-8 is the user's input, not an I/O failure: the analyzer reports the
-    // replacement characters' surroundings as a syntax error where YAML breaks.
-    Ok(SourceFile::new(
-        name,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    ))
+    // Invalid UTF-8 is the user's input, not an I/O failure: the analyzer reports where it
+    // starts (and a binary file as such), and the other files are still checked.
+    Ok(SourceFile::from_bytes(name, bytes))
 }

@@ -1,6 +1,7 @@
 //! Human output: findings grouped by file with the source line and a caret, then a summary.
 
 use anyhow::Result;
+use baton_analyzer::source::LineIndex;
 use baton_analyzer::{Report, Severity, SourceFile};
 use codespan_reporting::diagnostic::{Diagnostic, Label, Severity as CodespanSeverity};
 use codespan_reporting::files::SimpleFiles;
@@ -21,18 +22,42 @@ pub fn human(sources: &[SourceFile], report: &Report) -> Result<()> {
     };
     let mut out = StandardStream::stdout(choice);
     let config = Config::default();
+    // One line index per file, so that many findings in a big file stay linear.
+    let indexes: Vec<LineIndex> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
+    let offset = |file: usize, line: u32, column: u32| {
+        let text = &sources[file].text;
+        let start = indexes[file].start(line).unwrap_or(text.len());
+        let line_text = indexes[file].line(text, line).unwrap_or("");
+        (
+            start
+                + line_text
+                    .char_indices()
+                    .nth(column.saturating_sub(1) as usize)
+                    .map_or(line_text.len(), |(i, _)| i),
+            line_text.len(),
+        )
+    };
     for finding in &report.findings {
         let file = finding.loc.file.0 as usize;
         let text = &sources[file].text;
-        let at = offset(text, finding.loc.line, finding.loc.column);
-        let mut labels = vec![Label::primary(file, at..at + token_len(&text[at..]))];
+        let (at, line_len) = offset(file, finding.loc.line, finding.loc.column);
+        let mut labels = Vec::new();
+        let mut notes = Vec::new();
+        // A source excerpt of a huge line (minified JSON) would print the whole line.
+        if line_len <= MAX_EXCERPT_LINE {
+            labels.push(Label::primary(file, at..at + token_len(&text[at..])));
+        } else {
+            notes.push(format!(
+                "at {}:{}:{} (line too long to show)",
+                sources[file].path, finding.loc.line, finding.loc.column
+            ));
+        }
         for related in &finding.related {
             let rel_file = related.loc.file.0 as usize;
-            let rel_at = offset(
-                &sources[rel_file].text,
-                related.loc.line,
-                related.loc.column,
-            );
+            let (rel_at, rel_len) = offset(rel_file, related.loc.line, related.loc.column);
+            if rel_len > MAX_EXCERPT_LINE {
+                continue;
+            }
             labels.push(
                 Label::secondary(
                     rel_file,
@@ -49,7 +74,8 @@ pub fn human(sources: &[SourceFile], report: &Report) -> Result<()> {
         let diagnostic = Diagnostic::new(severity)
             .with_code(finding.rule)
             .with_message(&finding.message)
-            .with_labels(labels);
+            .with_labels(labels)
+            .with_notes(notes);
         term::emit_to_write_style(&mut out, &config, &files, &diagnostic)?;
     }
     let count = |s: Severity| report.findings.iter().filter(|d| d.severity == s).count();
@@ -64,22 +90,8 @@ pub fn human(sources: &[SourceFile], report: &Report) -> Result<()> {
     Ok(())
 }
 
-/// Byte offset of a 1-based line and column (in characters), clamped to the text.
-pub fn offset(text: &str, line: u32, column: u32) -> usize {
-    let mut start = 0;
-    for _ in 1..line {
-        match text[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => return text.len(),
-        }
-    }
-    let line_text = &text[start..];
-    start
-        + line_text
-            .char_indices()
-            .nth(column.saturating_sub(1) as usize)
-            .map_or(line_text.len(), |(i, _)| i)
-}
+/// Longest line shown in a source excerpt, in bytes.
+const MAX_EXCERPT_LINE: usize = 1000;
 
 /// Length of the quoted string or the word at the start of `text` (at least one character,
 /// within the line).

@@ -192,3 +192,74 @@ fn json_metrics_of_the_image_pipeline() {
     assert_eq!(system["longest_sync_chain"]["hops"], 1);
     assert_eq!(system["cycles"], serde_json::json!([]));
 }
+
+#[test]
+fn invalid_utf8_is_a_located_finding_and_the_other_files_are_still_checked() {
+    let dir = std::env::temp_dir().join(format!("baton-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Latin-1 `é` (0xE9) on line 4, column 21.
+    std::fs::write(
+        dir.join("a-latin1.yaml"),
+        b"main:\n  steps:\n    - greet:\n        return: \"caf\xe9\"\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        fixture("rules/unreachable-step/bad.yaml"),
+        dir.join("b-good.yaml"),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = baton(&["check", "--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "an error finding, not an I/O error: {stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let utf8 = findings
+        .iter()
+        .find(|f| f["rule"] == "parse-error")
+        .expect("a parse-error");
+    assert!(utf8["file"].as_str().unwrap().ends_with("a-latin1.yaml"));
+    assert_eq!(
+        (utf8["line"].as_u64(), utf8["column"].as_u64()),
+        (Some(4), Some(21))
+    );
+    assert!(
+        utf8["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid UTF-8 at line 4, column 21"),
+        "{utf8}"
+    );
+    let good = findings
+        .iter()
+        .filter(|f| f["file"].as_str().unwrap().ends_with("b-good.yaml"))
+        .filter(|f| f["rule"] == "unreachable-step")
+        .count();
+    assert!(good > 0, "the good file is still checked: {stdout}");
+
+    // Human output too, with the line.
+    let (code, stdout, _) = baton(&["check", dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("a-latin1.yaml:4:21"), "{stdout}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn baton_toml_sets_the_file_size_limit() {
+    let dir = std::env::temp_dir().join(format!("baton-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("baton.toml");
+    std::fs::write(&config, "[limits]\nmax-file-size = \"1KB\"\n").unwrap();
+    let big = dir.join("big.yaml");
+    std::fs::write(&big, "# padding\n".repeat(200)).unwrap();
+    let (code, stdout, _) = baton(&[
+        "check",
+        "--config",
+        config.to_str().unwrap(),
+        big.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("file too large: 1.9 KB (2000 bytes), over Baton's limit of 1 KB"),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

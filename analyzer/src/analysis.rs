@@ -65,6 +65,8 @@ pub struct Config {
     /// Per-rule severity, or `None` to switch a rule off.
     pub rule_severity: Vec<(String, Option<crate::diagnostic::Severity>)>,
     pub thresholds: Thresholds,
+    /// Safety limits on the input (`[limits]` in `baton.toml`).
+    pub limits: crate::limits::Limits,
     /// The current time as Unix seconds, for rules that talk about upcoming dates
     /// (the analyzer has no clock: the CLI and the app pass it in).
     pub now: i64,
@@ -75,6 +77,7 @@ impl Default for Config {
         Config {
             rule_severity: Vec::new(),
             thresholds: Thresholds::default(),
+            limits: crate::limits::Limits::default(),
             // 2027-01-01T00:00:00Z: a fixed instant keeps results reproducible in tests.
             now: 1_798_761_600,
         }
@@ -109,16 +112,13 @@ pub fn analyze(files: &[SourceFile]) -> Report {
 
 /// Loads and analyzes `files`; `FileId(i)` in findings refers to `files[i]`.
 pub fn analyze_with(files: &[SourceFile], config: &Config) -> Report {
-    let mut workspace = crate::load(files);
+    let mut workspace = crate::load_with(files, &config.limits);
     let mut findings = std::mem::take(&mut workspace.diagnostics);
     let analysis = Analysis::new(&workspace, config);
     rules::check(&analysis, &mut findings);
     let graph = analysis.graph;
-    findings.retain(|d| {
-        !files
-            .get(d.loc.file.0 as usize)
-            .is_some_and(|f| crate::suppress::is_suppressed(&f.text, d.loc.line, d.rule))
-    });
+    let mut suppressions = crate::suppress::Suppressions::new(files);
+    findings.retain(|d| !suppressions.is_suppressed(d.loc.file, d.loc.line, d.rule));
     for (rule, severity) in &config.rule_severity {
         match severity {
             Some(severity) => findings

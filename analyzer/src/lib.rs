@@ -11,6 +11,7 @@ pub mod expr;
 pub mod flow;
 pub mod graph;
 pub mod layout;
+pub mod limits;
 pub mod load;
 pub mod metrics;
 pub mod model;
@@ -23,6 +24,7 @@ pub mod tree;
 
 pub use analysis::{analyze, analyze_with, Config, Report, Thresholds};
 pub use diagnostic::{Diagnostic, Related, Severity};
+pub use limits::Limits;
 pub use model::{Resource, ResourceKind};
 pub use source::{FileId, Loc, Pos, SourceFile};
 
@@ -34,12 +36,17 @@ pub struct Workspace {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Loads every file; `FileId(i)` in the result refers to `files[i]`.
+/// Loads every file with the default [`Limits`]; `FileId(i)` in the result refers to `files[i]`.
 pub fn load(files: &[SourceFile]) -> Workspace {
+    load_with(files, &Limits::default())
+}
+
+/// Loads every file; `FileId(i)` in the result refers to `files[i]`.
+pub fn load_with(files: &[SourceFile], limits: &Limits) -> Workspace {
     let mut workspace = Workspace::default();
     for (i, file) in files.iter().enumerate() {
         let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-        let loaded = load::load_file(id, &file.path, &file.text);
+        let loaded = load::load_source(id, file, limits);
         workspace.resources.extend(loaded.resources);
         workspace.diagnostics.extend(loaded.diagnostics);
     }

@@ -59,6 +59,9 @@ pub struct Workflow {
     pub subworkflows: Vec<Subworkflow>,
     /// `userEnvVars` of a deployed workflow, for `sys.get_env`.
     pub env: Vec<(String, String)>,
+    /// Size in bytes of the definition text (the file, or the embedded `sourceContents`)
+    /// and where it starts; the Workflows service limits it (`workflow-limit`).
+    pub source_size: Option<At<usize>>,
 }
 
 impl Workflow {

@@ -35,23 +35,8 @@ pub struct Scalar {
     pub literal_block: bool,
 }
 
-/// Bounds that keep parsing linear in the input size.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// Deepest nesting of lists and maps.
-    pub max_depth: usize,
-    /// Nodes that alias expansion may copy, over a whole file.
-    pub max_alias_nodes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            max_depth: 200,
-            max_alias_nodes: 100_000,
-        }
-    }
-}
+/// The bounds on parsing (`max_depth`, `max_alias_nodes`) are part of the analyzer's limits.
+pub use crate::limits::Limits;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxError {
@@ -82,10 +67,15 @@ pub fn parse(text: &str, limits: Limits) -> (Vec<Node>, Vec<SyntaxError>) {
             Err(error) => {
                 let marker = error.marker();
                 let pos = Pos::new(to_u32(marker.line()), to_u32(marker.col() + 1));
-                builder.errors.push(SyntaxError {
-                    pos,
-                    message: error.info().to_string(),
-                });
+                let message = match error.info() {
+                    // saphyr-parser counts flow nesting (`[`, `{`) in a `u8`.
+                    "recursion limit exceeded" => {
+                        "`[` and `{` nested deeper than 255 levels, the YAML parser's limit"
+                            .to_string()
+                    }
+                    info => info.to_string(),
+                };
+                builder.errors.push(SyntaxError { pos, message });
                 break;
             }
         }
@@ -108,8 +98,14 @@ enum Frame {
         anchor: usize,
         entries: Vec<(Node, Node)>,
         key: Option<Node>,
+        /// Scalar keys and their lines, once the map is big enough for a linear search to
+        /// matter (keeps duplicate detection linear for maps with many keys).
+        index: Option<HashMap<String, u32>>,
     },
 }
+
+/// Maps with fewer entries are searched linearly for duplicate keys.
+const INDEX_FROM: usize = 16;
 
 struct Builder {
     limits: Limits,
@@ -151,6 +147,7 @@ impl Builder {
                     anchor,
                     entries: Vec::new(),
                     key: None,
+                    index: None,
                 },
                 pos,
             ),
@@ -188,7 +185,7 @@ impl Builder {
                     return Err(SyntaxError {
                         pos,
                         message: format!(
-                            "alias expansion exceeds {} nodes (a \"billion laughs\" document?)",
+                            "alias expansion exceeds {} nodes, Baton's limit (a \"billion laughs\" document?)",
                             self.limits.max_alias_nodes
                         ),
                     });
@@ -208,7 +205,10 @@ impl Builder {
         if self.stack.len() >= self.limits.max_depth {
             return Err(SyntaxError {
                 pos,
-                message: format!("nesting deeper than {} levels", self.limits.max_depth),
+                message: format!(
+                    "lists and maps nested deeper than {} levels, Baton's limit",
+                    self.limits.max_depth
+                ),
             });
         }
         self.stack.push(frame);
@@ -218,28 +218,64 @@ impl Builder {
     /// Attaches a completed node to its parent, or ends the document.
     fn finish(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
         if anchor != 0 {
-            self.anchors
-                .insert(anchor, (node.clone(), node_count(&node)));
+            // Anchors copy their node; nested anchors would copy it again at every level, so
+            // the copies count against the same budget as alias expansion.
+            let size = node_count(&node);
+            self.alias_nodes += size;
+            if self.alias_nodes > self.limits.max_alias_nodes {
+                return Err(SyntaxError {
+                    pos: node.pos,
+                    message: format!(
+                        "anchors and aliases copy more than {} nodes, Baton's limit",
+                        self.limits.max_alias_nodes
+                    ),
+                });
+            }
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
             None => self.docs.push(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Map {
+                entries,
+                key,
+                index,
+                ..
+            }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => {
-                    if let Some((first, _)) =
-                        entries.iter().find(|(existing, _)| same_key(existing, &k))
-                    {
+                    let first_line = match (index.as_mut(), k.scalar()) {
+                        (Some(index), Some(scalar)) => match index.get(&scalar.text) {
+                            Some(&line) => Some(line),
+                            None => {
+                                index.insert(scalar.text.clone(), k.pos.line);
+                                None
+                            }
+                        },
+                        (Some(_), None) => None,
+                        (None, _) => entries
+                            .iter()
+                            .find(|(existing, _)| same_key(existing, &k))
+                            .map(|(first, _)| first.pos.line),
+                    };
+                    if let Some(first_line) = first_line {
                         return Err(SyntaxError {
                             pos: k.pos,
                             message: format!(
-                                "duplicate key `{}` (first defined at line {})",
+                                "duplicate key `{}` (first defined at line {first_line})",
                                 k.display(),
-                                first.pos.line
                             ),
                         });
                     }
                     entries.push((k, node));
+                    if index.is_none() && entries.len() >= INDEX_FROM {
+                        *index = Some(
+                            entries
+                                .iter()
+                                .filter_map(|(k, _)| Some((k.scalar()?.text.clone(), k.pos.line)))
+                                .collect(),
+                        );
+                    }
                 }
             },
         }

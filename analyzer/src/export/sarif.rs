@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use crate::rules::{Rule, RULES};
+use crate::source::LineIndex;
 use crate::{Loc, Report, Severity, SourceFile};
 use serde_json::{json, Map, Value};
 
@@ -37,6 +38,7 @@ pub fn sarif(sources: &[SourceFile], report: &Report) -> String {
         Value::Object(physical)
     };
     let mut seen_fingerprints: HashMap<u64, usize> = HashMap::new();
+    let line_indexes: Vec<LineIndex> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
     let results: Vec<Value> = report
         .findings
         .iter()
@@ -68,7 +70,8 @@ pub fn sarif(sources: &[SourceFile], report: &Report) -> String {
             // and the trimmed text of the line, plus a counter for identical keys.
             let line = sources
                 .get(d.loc.file.0 as usize)
-                .and_then(|s| crate::source::line_text(&s.text, d.loc.line))
+                .zip(line_indexes.get(d.loc.file.0 as usize))
+                .and_then(|(s, index)| index.line(&s.text, d.loc.line))
                 .unwrap_or("")
                 .trim();
             let uri = uris.get(d.loc.file.0 as usize).map_or("", String::as_str);

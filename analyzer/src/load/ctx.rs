@@ -1,6 +1,7 @@
 //! Typed, located field access that turns wrong types into findings instead of failures.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::limits::Limits;
 use crate::model::At;
 use crate::source::{FileId, Loc};
 use crate::tree::Node;
@@ -12,6 +13,11 @@ pub struct Ctx<'t> {
     pub file: FileId,
     /// The whole file, for positions inside embedded definitions.
     pub text: &'t str,
+    pub limits: Limits,
+    /// Steps read so far in the workflow being loaded (bounded by `limits.max_steps`).
+    pub(crate) steps: usize,
+    /// The first step past `limits.max_steps`, if the workflow being loaded has one.
+    pub(crate) steps_over_limit: Option<Loc>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -20,6 +26,9 @@ impl<'t> Ctx<'t> {
         Ctx {
             file,
             text,
+            limits: Limits::default(),
+            steps: 0,
+            steps_over_limit: None,
             diagnostics: Vec::new(),
         }
     }
@@ -147,11 +156,19 @@ impl<'t> Ctx<'t> {
         let Some(node) = self.map(map, key) else {
             return Vec::new();
         };
-        node.as_map()
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
-            .collect()
+        let mut out = Vec::new();
+        for (k, v) in node.as_map().unwrap_or_default() {
+            match (k.as_str(), v.as_str()) {
+                (Some(k), Some(v)) => out.push((k.to_string(), v.to_string())),
+                (Some(_), None) if v.is_null() => {}
+                (Some(name), None) => self.invalid(
+                    v,
+                    format!("`{key}.{name}` should be a string, found {}", v.kind_name()),
+                ),
+                (None, _) => self.invalid(k, format!("a key of `{key}` should be a string")),
+            }
+        }
+        out
     }
 }
 

@@ -122,8 +122,9 @@ pub fn trigger(ctx: &mut Ctx<'_>, spec: &Node) -> Trigger {
         };
         Some(At { value, loc })
     });
-    let transport_topic = spec
-        .path(&["transport", "pubsub"])
+    let transport_topic = ctx
+        .map(spec, "transport")
+        .and_then(|t| ctx.map(t, "pubsub"))
         .and_then(|p| reference(ctx, p, "topic", "topicRef"));
     Trigger {
         event_filters,

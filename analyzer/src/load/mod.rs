@@ -10,9 +10,10 @@ mod gcloud;
 mod workflow;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::limits::{format_size, Limits};
 use crate::model::Resource;
-use crate::source::{FileId, Loc, Pos};
-use crate::tree::{self, Limits, Node, Value};
+use crate::source::{FileId, Loc, Pos, SourceFile};
+use crate::tree::{self, Node, Value};
 
 pub use ctx::Ctx;
 
@@ -28,12 +29,82 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Loads every resource in one file.
+/// Loads every resource in one file, with the default [`Limits`].
 pub fn load_file(file: FileId, path: &str, text: &str) -> Loaded {
+    load_text(file, path, text, &Limits::default())
+}
+
+/// Loads every resource in one file, and reports where its bytes were not UTF-8.
+pub fn load_source(file: FileId, source: &SourceFile, limits: &Limits) -> Loaded {
+    load_checked(
+        file,
+        &source.path,
+        &source.text,
+        source.invalid_utf8,
+        limits,
+    )
+}
+
+/// Loads every resource in a file's text.
+pub fn load_text(file: FileId, path: &str, text: &str, limits: &Limits) -> Loaded {
+    load_checked(file, path, text, None, limits)
+}
+
+/// The file-level checks (size, binary content, encoding), then the YAML/JSON documents.
+fn load_checked(
+    file: FileId,
+    path: &str,
+    text: &str,
+    invalid_utf8: Option<Pos>,
+    limits: &Limits,
+) -> Loaded {
+    let at_start = Loc::new(file, Pos::new(1, 1));
+    let refuse = |message: String| Loaded {
+        resources: Vec::new(),
+        diagnostics: vec![Diagnostic::new(
+            PARSE_ERROR,
+            Severity::Error,
+            at_start,
+            message,
+        )],
+    };
+    if text.len() > limits.max_file_size {
+        return refuse(format!(
+            "file too large: {} ({} bytes), over Baton's limit of {} (`max-file-size` in `[limits]`); not read",
+            format_size(text.len()),
+            text.len(),
+            format_size(limits.max_file_size)
+        ));
+    }
+    // NUL never appears in YAML or JSON text; it is the usual sign of a binary file (an
+    // image, an archive), which deserves one finding rather than a flood of syntax errors.
+    if let Some(nul) = text.bytes().position(|b| b == 0) {
+        let before = &text[..nul];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+            .chars()
+            .count()
+            + 1;
+        return refuse(format!(
+            "binary file (a NUL byte at line {line}, column {column}), not YAML or JSON; not read"
+        ));
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut ctx = Ctx::new(file, text);
+    ctx.limits = *limits;
+    if let Some(pos) = invalid_utf8 {
+        ctx.report(Diagnostic::new(
+            PARSE_ERROR,
+            Severity::Error,
+            Loc::new(file, pos),
+            format!(
+                "invalid UTF-8 at line {}, column {}: files must be UTF-8 (the invalid bytes were read as U+FFFD)",
+                pos.line, pos.column
+            ),
+        ));
+    }
     let mut resources = Vec::new();
-    let (docs, errors) = tree::parse(text, Limits::default());
+    let (docs, errors) = tree::parse(text, *limits);
     for error in errors {
         ctx.report(Diagnostic::new(
             PARSE_ERROR,

@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::expr::expression;
 use crate::model::*;
 use crate::source::Pos;
-use crate::tree::{self, Limits, Node, Value};
+use crate::tree::{self, Node, Value};
 
 use super::{Ctx, PARSE_ERROR};
 
@@ -63,7 +63,12 @@ pub fn load_definition(ctx: &mut Ctx<'_>, doc: &Node, path: &str, out: &mut Vec<
 
 /// A workflow resource from a parsed definition document (either form).
 pub fn from_definition(ctx: &mut Ctx<'_>, doc: &Node, name: &str) -> Option<Resource> {
-    let workflow = definition(ctx, doc)?;
+    let mut workflow = definition(ctx, doc)?;
+    // The file is the definition the service would get.
+    workflow.source_size = Some(At {
+        value: ctx.text.len(),
+        loc: ctx.loc(doc),
+    });
     Some(Resource {
         name: name.to_string(),
         full_name: None,
@@ -98,7 +103,7 @@ pub fn from_source(ctx: &mut Ctx<'_>, source: &Node) -> Option<Workflow> {
             host
         }
     };
-    let (docs, errors) = tree::parse(&scalar.text, Limits::default());
+    let (docs, errors) = tree::parse(&scalar.text, ctx.limits);
     for error in errors {
         let loc = crate::source::Loc::new(ctx.file, remap(error.pos));
         ctx.report(Diagnostic::new(
@@ -120,7 +125,12 @@ pub fn from_source(ctx: &mut Ctx<'_>, source: &Node) -> Option<Workflow> {
         );
         return None;
     }
-    definition(ctx, &doc)
+    let mut workflow = definition(ctx, &doc)?;
+    workflow.source_size = Some(At {
+        value: scalar.text.len(),
+        loc: ctx.loc(source),
+    });
+    Some(workflow)
 }
 
 /// Leading spaces of a 1-based line of `text`.
@@ -152,7 +162,27 @@ pub fn name_from_path(path: &str) -> String {
     stem.to_string()
 }
 
+/// A workflow from its definition; `None` for a scalar or a workflow over the step limit.
 fn definition(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Workflow> {
+    ctx.steps = 0;
+    ctx.steps_over_limit = None;
+    let workflow = definition_unbounded(ctx, doc)?;
+    if let Some(at) = ctx.steps_over_limit.take() {
+        ctx.report(Diagnostic::new(
+            PARSE_ERROR,
+            Severity::Error,
+            at,
+            format!(
+                "the workflow has more than {} steps, Baton's limit (`max_steps`); it is not analyzed",
+                ctx.limits.max_steps
+            ),
+        ));
+        return None;
+    }
+    Some(workflow)
+}
+
+fn definition_unbounded(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Workflow> {
     match &doc.value {
         Value::Seq(_) => {
             let steps = steps(ctx, doc);
@@ -164,6 +194,7 @@ fn definition(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Workflow> {
                     steps,
                 }],
                 env: Vec::new(),
+                source_size: None,
             })
         }
         Value::Map(entries) => {
@@ -183,6 +214,7 @@ fn definition(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Workflow> {
             Some(Workflow {
                 subworkflows,
                 env: Vec::new(),
+                source_size: None,
             })
         }
         Value::Scalar(_) => None,
@@ -276,6 +308,14 @@ fn steps(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Step> {
     };
     let mut out = Vec::with_capacity(items.len());
     for item in items {
+        // Past the limit nothing more is read: the workflow is dropped (see `definition`).
+        ctx.steps += 1;
+        if ctx.steps > ctx.limits.max_steps {
+            if ctx.steps_over_limit.is_none() {
+                ctx.steps_over_limit = Some(ctx.loc(item));
+            }
+            break;
+        }
         match item.as_map() {
             Some([(key, body)]) => match key.as_str() {
                 Some(name) => out.push(Step {

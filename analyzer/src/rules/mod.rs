@@ -29,6 +29,7 @@ mod unrecognized_document;
 mod untriggered_workflow;
 mod unused_queue;
 mod unused_subworkflow;
+mod workflow_limit;
 mod workflow_trigger_no_retry;
 
 use crate::analysis::Analysis;
@@ -54,6 +55,7 @@ pub const RULES: &[Rule] = &[
     parse_error::RULE,
     unrecognized_document::RULE,
     invalid_definition::RULE,
+    workflow_limit::RULE,
     unreachable_step::RULE,
     undefined_step::RULE,
     misplaced_jump::RULE,
@@ -88,6 +90,7 @@ pub fn rule(name: &str) -> Option<&'static Rule> {
 
 /// Runs every analysis rule (loader rules report while loading).
 pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+    workflow_limit::check(analysis, out);
     unreachable_step::check(analysis, out);
     undefined_step::check(analysis, out);
     misplaced_jump::check(analysis, out);
