@@ -19,12 +19,14 @@ pub fn is_definition(path: &str) -> bool {
     lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
 }
 
-/// A file's text (invalid UTF-8 is replaced, and then reported by the analyzer's checks).
+/// A file's bytes: the analyzer decodes them and reports invalid UTF-8 or binary content with
+/// its position, like the CLI does.
 pub async fn read(file: &File, path: String) -> Result<SourceFile, String> {
-    let text = JsFuture::from(file.text())
+    let buffer = JsFuture::from(file.array_buffer())
         .await
         .map_err(|_| format!("cannot read `{path}`"))?;
-    Ok(SourceFile::new(path, text.as_string().unwrap_or_default()))
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    Ok(SourceFile::from_bytes(path, bytes))
 }
 
 /// The files of an `<input type=file>` (with `webkitdirectory`, their folder paths).

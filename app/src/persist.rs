@@ -46,7 +46,12 @@ pub fn save_theme(theme: &str) {
 pub fn encode(files: &[SourceFile]) -> String {
     let files: Vec<Value> = files
         .iter()
-        .map(|f| json!({"path": f.path, "text": f.text}))
+        .map(|f| match f.invalid_utf8 {
+            Some(at) => {
+                json!({"path": f.path, "text": f.text, "invalid_utf8": [at.line, at.column]})
+            }
+            None => json!({"path": f.path, "text": f.text}),
+        })
         .collect();
     json!({ "files": files }).to_string()
 }
@@ -58,10 +63,24 @@ pub fn decode(text: &str) -> Option<Vec<SourceFile>> {
         .as_array()?
         .iter()
         .map(|f| {
-            Some(SourceFile::new(
-                f.get("path")?.as_str()?,
-                f.get("text")?.as_str()?,
-            ))
+            let mut file = SourceFile::new(f.get("path")?.as_str()?, f.get("text")?.as_str()?);
+            // Where the original bytes stopped being UTF-8, so the finding survives a reload.
+            if let Some([line, column]) =
+                f.get("invalid_utf8").and_then(|p| p.as_array()).map(|p| {
+                    [
+                        p.first().and_then(Value::as_u64),
+                        p.get(1).and_then(Value::as_u64),
+                    ]
+                })
+            {
+                if let (Some(line), Some(column)) = (line, column) {
+                    file.invalid_utf8 = Some(baton_analyzer::Pos::new(
+                        u32::try_from(line).ok()?,
+                        u32::try_from(column).ok()?,
+                    ));
+                }
+            }
+            Some(file)
         })
         .collect()
 }
@@ -79,6 +98,10 @@ mod tests {
             ("a/b.yaml", files[0].text.as_str())
         );
         assert!(decode("not json").is_none());
+        let latin1 = SourceFile::from_bytes("l.yaml", b"name: caf\xe9\n".to_vec());
+        let back = decode(&encode(&[latin1.clone()])).unwrap();
+        assert_eq!(back[0].invalid_utf8, latin1.invalid_utf8);
+        assert!(latin1.invalid_utf8.is_some());
         assert!(decode(r#"{"files":[{"path":1}]}"#).is_none());
     }
 }
