@@ -33,11 +33,7 @@ impl<'a> Analysis<'a> {
                 ResourceKind::Workflow(workflow) => Some(WorkflowFlow {
                     resource,
                     workflow,
-                    subworkflows: workflow
-                        .subworkflows
-                        .iter()
-                        .map(SubworkflowFlow::build)
-                        .collect(),
+                    subworkflows: SubworkflowFlow::build_all(workflow),
                 }),
                 _ => None,
             })

@@ -3,9 +3,12 @@
 //! `return`, `raise`, try/retry/except, `for`, `parallel`, nested blocks and subworkflow calls.
 //!
 //! One petgraph `DiGraph` per subworkflow. Nodes are the named steps, plus an unnamed node for
-//! each inline body (a switch condition's or a `try`'s) and ENTRY, EXIT and RAISE.
+//! each inline body (a switch condition's or a `try`'s), the join of each parallel step and the
+//! end of each of its branches, and ENTRY, EXIT and RAISE. Reachability is plain graph
+//! reachability except at a join, which waits for every branch. `tests/differential.rs` checks
+//! it against an independent executor on thousands of generated workflows.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Dfs, Reversed};
@@ -28,6 +31,9 @@ pub enum FlowNode {
     Step(usize),
     /// An inline body (switch condition, `try` body) of the step with this index.
     Inline(usize),
+    /// Where a branch of the parallel step with this index ends, and where all its branches
+    /// meet: the join is reached only once every branch has ended.
+    Join(usize),
 }
 
 /// What kind of block a step sits in; decides which jumps may leave or enter it.
@@ -116,11 +122,47 @@ pub struct SubworkflowFlow<'a> {
     pub raise: NodeIndex,
     pub jump_issues: Vec<JumpIssue>,
     pub calls: Vec<CallSite>,
+    /// Some path from the entry ends normally (`return`, `next: end`, or the last step).
+    pub returns: bool,
 }
 
 impl<'a> SubworkflowFlow<'a> {
-    /// Builds the control-flow graph. Cost: O(steps + jumps).
+    /// Builds the control flow of every subworkflow of `workflow`, in its order. A `call` of a
+    /// subworkflow that can never return does not continue after the call; which ones those
+    /// are is found by rebuilding until nothing changes (each round only adds to the set, so
+    /// at most one round per subworkflow). Cost: O(subworkflows × (steps + jumps)) at worst.
+    pub fn build_all(workflow: &'a Workflow) -> Vec<SubworkflowFlow<'a>> {
+        let mut never_returns = HashSet::new();
+        loop {
+            let flows: Vec<SubworkflowFlow<'a>> = workflow
+                .subworkflows
+                .iter()
+                .map(|s| SubworkflowFlow::build_with(s, &never_returns))
+                .collect();
+            let mut changed = false;
+            for flow in &flows {
+                if !flow.returns {
+                    changed |= never_returns.insert(flow.subworkflow.name.clone());
+                }
+            }
+            if !changed {
+                return flows;
+            }
+        }
+    }
+
+    /// Builds the control-flow graph of one subworkflow on its own, assuming that every call
+    /// returns. Cost: O(steps + jumps).
     pub fn build(subworkflow: &'a Subworkflow) -> SubworkflowFlow<'a> {
+        SubworkflowFlow::build_with(subworkflow, &HashSet::new())
+    }
+
+    /// Builds the control-flow graph; a `call` of a subworkflow in `never_returns` ends in an
+    /// error. Cost: O(steps + jumps).
+    fn build_with(
+        subworkflow: &'a Subworkflow,
+        never_returns: &HashSet<String>,
+    ) -> SubworkflowFlow<'a> {
         let mut graph = DiGraph::new();
         let entry = graph.add_node(FlowNode::Entry);
         let exit = graph.add_node(FlowNode::Exit);
@@ -135,6 +177,8 @@ impl<'a> SubworkflowFlow<'a> {
             issues: Vec::new(),
             calls: Vec::new(),
             next_block: 1,
+            joins: HashMap::new(),
+            never_returns,
         };
         let root = vec![Block {
             id: 0,
@@ -148,6 +192,7 @@ impl<'a> SubworkflowFlow<'a> {
         };
         let first = builder.block(&subworkflow.steps, exit, &ctx);
         builder.graph.add_edge(entry, first, ());
+        let joins = builder.joins;
         let mut flow = SubworkflowFlow {
             subworkflow,
             steps: builder.steps,
@@ -157,13 +202,29 @@ impl<'a> SubworkflowFlow<'a> {
             raise,
             jump_issues: builder.issues,
             calls: builder.calls,
+            returns: false,
         };
-        let mut dfs = Dfs::new(&flow.graph, entry);
-        while let Some(n) = dfs.next(&flow.graph) {
+        // Plain reachability, except that a parallel step's join waits for all its branches
+        // (formats.md §1.4: the step completes when all branches finish).
+        let mut reached = vec![false; flow.graph.node_count()];
+        let mut stack = vec![entry];
+        while let Some(n) = stack.pop() {
+            if std::mem::replace(&mut reached[n.index()], true) {
+                continue;
+            }
             if let FlowNode::Step(i) = flow.graph[n] {
                 flow.steps[i].reachable = true;
             }
+            for m in flow.graph.neighbors(n) {
+                let waiting = joins
+                    .get(&m)
+                    .is_some_and(|ends| ends.iter().any(|e| !reached[e.index()]));
+                if !waiting {
+                    stack.push(m);
+                }
+            }
         }
+        flow.returns = reached[exit.index()];
         flow
     }
 
@@ -215,7 +276,7 @@ struct Ctx {
     scope: Vec<Block>,
 }
 
-struct Builder<'a> {
+struct Builder<'a, 'n> {
     graph: DiGraph<FlowNode, ()>,
     steps: Vec<FlowStep<'a>>,
     /// Node of each step, by step index.
@@ -228,9 +289,13 @@ struct Builder<'a> {
     issues: Vec<JumpIssue>,
     calls: Vec<CallSite>,
     next_block: usize,
+    /// The join node of each parallel step with branches, and the end node of each branch.
+    joins: HashMap<NodeIndex, Vec<NodeIndex>>,
+    /// Subworkflows known never to return normally.
+    never_returns: &'n HashSet<String>,
 }
 
-impl<'a> Builder<'a> {
+impl<'a> Builder<'a, '_> {
     /// First pass: gives every step an index and a node, in source order, so that forward
     /// jumps resolve. The second pass (`block`) visits steps in exactly the same order.
     fn number(&mut self, steps: &'a [Step], parent: Option<usize>, scope: &[Block]) {
@@ -271,7 +336,12 @@ impl<'a> Builder<'a> {
             }
             StepKind::For(f) => nested(self, &f.steps, BlockKind::For),
             StepKind::Parallel(p) => match &p.work {
-                ParallelWork::Branches(branches) => nested(self, branches, BlockKind::Parallel),
+                // Each branch is a block of its own: no jump may enter one from another.
+                ParallelWork::Branches(branches) => {
+                    for branch in branches {
+                        nested(self, std::slice::from_ref(branch), BlockKind::Parallel);
+                    }
+                }
                 ParallelWork::For(f) => nested(self, &f.steps, BlockKind::Parallel),
             },
             StepKind::Try(t) => {
@@ -324,6 +394,10 @@ impl<'a> Builder<'a> {
         };
         self.scan_calls(index, body);
         match &body.kind {
+            // A subworkflow that never returns can only fail: the error leaves the call.
+            StepKind::Call(call) if self.never_returns.contains(&call.function.value) => {
+                self.graph.add_edge(node, ctx.handler, ());
+            }
             StepKind::Jump | StepKind::Assign(_) | StepKind::Call(_) => {
                 self.graph.add_edge(node, succ, ());
             }
@@ -339,16 +413,21 @@ impl<'a> Builder<'a> {
                 self.graph.add_edge(node, start, ());
             }
             StepKind::Switch(conditions) => {
+                // The first true condition wins (formats.md §1.4): a literal `false` and any
+                // condition after a literal `true` never run, and when none matches control
+                // falls through. Dead conditions are still wired, so that their jumps and
+                // calls are checked like those of any dead step.
+                let mut exhaustive = false;
                 for c in conditions {
-                    if c.literal() == Some(false) {
-                        continue;
-                    }
+                    let literal = c.literal();
                     let inline = self.graph.add_node(FlowNode::Inline(index));
-                    self.graph.add_edge(node, inline, ());
+                    if !exhaustive && literal != Some(false) {
+                        self.graph.add_edge(node, inline, ());
+                    }
                     self.body(inline, index, &c.body, succ, ctx);
+                    exhaustive |= literal == Some(true);
                 }
-                // No condition may match: control falls through (formats.md §1.4).
-                if !conditions.iter().any(|c| c.literal() == Some(true)) {
+                if !exhaustive {
                     self.graph.add_edge(node, succ, ());
                 }
             }
@@ -369,14 +448,21 @@ impl<'a> Builder<'a> {
             }) => {
                 // No `break`/`continue` crosses into a branch.
                 let inner = self.inner_ctx(branches, ctx, None);
+                let join = self.graph.add_node(FlowNode::Join(index));
+                self.graph.add_edge(join, succ, ());
+                let mut ends = Vec::new();
                 for branch in branches {
                     let b = self.index_of(branch);
+                    let end = self.graph.add_node(FlowNode::Join(index));
+                    self.graph.add_edge(end, join, ());
+                    ends.push(end);
                     self.graph.add_edge(node, self.nodes[b], ());
-                    self.body(self.nodes[b], b, &branch.body, succ, &inner);
+                    self.body(self.nodes[b], b, &branch.body, end, &inner);
                 }
                 if branches.is_empty() {
                     self.graph.add_edge(node, succ, ());
                 }
+                self.joins.insert(join, ends);
             }
             StepKind::Try(t) => {
                 let except_start = t.except.as_ref().map(|e| {

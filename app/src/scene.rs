@@ -286,11 +286,7 @@ fn expand(
 ) -> (HashMap<String, usize>, Option<usize>) {
     let mut by_name: HashMap<String, usize> = HashMap::new();
     let mut first_steps: HashMap<String, usize> = HashMap::new();
-    let flows: Vec<SubworkflowFlow<'_>> = workflow
-        .subworkflows
-        .iter()
-        .map(SubworkflowFlow::build)
-        .collect();
+    let flows: Vec<SubworkflowFlow<'_>> = SubworkflowFlow::build_all(workflow);
     let mut calls = Vec::new();
     for flow in &flows {
         let sub = &flow.subworkflow.name;

@@ -11,7 +11,9 @@ pub const RULE: Rule = Rule {
 A step that can never run: no path from the start of its subworkflow reaches it, following the
 exact Workflows semantics (fall-through, `next`, `switch` fall-through when no condition matches,
 `return`, `raise`, `try`/`except`, loops, parallel branches). True reachability, so a cycle of
-steps that only jump to each other is found too. Steps nested in an unreachable step are not
+steps that only jump to each other is found too, and so are the steps after a parallel step
+one of whose branches can never complete, after a call of a subworkflow that can never return,
+and in a `switch` condition that follows a literal `true`. Steps nested in an unreachable step are not
 reported again. Subworkflows that are never called are reported by `unused-subworkflow` instead.
 
 ## Why it matters
