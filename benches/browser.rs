@@ -27,7 +27,12 @@ async fn main() -> Result<()> {
 fn wasm_size() -> Result<()> {
     let dist = repo_path("dist");
     let wasm = std::fs::read_dir(&dist)
-        .map_err(|e| format!("{}: {e}; build it with `trunk build --release`", dist.display()))?
+        .map_err(|e| {
+            format!(
+                "{}: {e}; build it with `trunk build --release`",
+                dist.display()
+            )
+        })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.extension().is_some_and(|x| x == "wasm"))
         .ok_or("no .wasm in dist/")?;
@@ -51,9 +56,13 @@ async fn interactive() -> Result<()> {
             page.record_first_node().await?;
             page.open("").await?;
             page.wait_for(NODES).await?;
-            page.wait_for("[data-testid=findings] button.finding").await?;
+            page.wait_for("[data-testid=findings] button.finding")
+                .await?;
             let painted: Value = page
-                .js("return window.__batonFirstNodePaint ?? window.__batonFirstNode;", vec![])
+                .js(
+                    "return window.__batonFirstNodePaint ?? window.__batonFirstNode;",
+                    vec![],
+                )
                 .await?;
             if let (Some(ms), Ok(mut times)) = (painted.as_f64(), times.lock()) {
                 times.push(ms);
@@ -91,7 +100,11 @@ async fn layout_300() -> Result<()> {
         .await?;
         page.reload().await?;
         for i in 0..RUNS * 2 {
-            let button = if i % 2 == 0 { "direction-lr" } else { "direction-td" };
+            let button = if i % 2 == 0 {
+                "direction-lr"
+            } else {
+                "direction-td"
+            };
             if i > 0 {
                 page.click(&format!("[data-testid={button}]")).await?;
             }
@@ -100,7 +113,11 @@ async fn layout_300() -> Result<()> {
                 t.push(ms);
             }
             if let Ok(mut n) = n.lock() {
-                *n = stats.split(" · laid out").next().unwrap_or_default().to_string();
+                *n = stats
+                    .split(" · laid out")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
             }
         }
         Ok(())
@@ -141,7 +158,12 @@ async fn wait_for_layout(page: &support::Page, i: usize) -> Result<String> {
 }
 
 fn laid_out_ms(stats: &str) -> Option<f64> {
-    stats.split("laid out in ").nth(1)?.trim_end_matches(" ms").parse().ok()
+    stats
+        .split("laid out in ")
+        .nth(1)?
+        .trim_end_matches(" ms")
+        .parse()
+        .ok()
 }
 
 fn median_ms(mut times: Vec<f64>) -> String {

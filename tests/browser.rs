@@ -413,6 +413,38 @@ async fn example_named_in_the_url_opens() -> Result<()> {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
+#[tokio::test]
+#[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
+async fn a_workflow_expands_into_its_steps_with_unreachable_ones_faded() -> Result<()> {
+    run("expand-workflow", |page| async move {
+        page.open("").await?;
+        page.wait_count(NODES, DEFAULT_NODES.len()).await?;
+        page.click(&node_css("workflow:image-pipeline")).await?;
+        page.click("[data-testid=expand]").await?;
+        page.wait_for("g[data-kind=step]").await?;
+        assert_eq!(page.count(&node_css("workflow:image-pipeline")).await?, 0);
+        let never = node_css("step:workflow:image-pipeline/main/never_reached");
+        let class = page
+            .find(&never)
+            .await?
+            .attr("class")
+            .await?
+            .unwrap_or_default();
+        assert!(class.contains("unreachable"), "{class}");
+        // The trigger's edge now ends at a step, and the enqueuing step feeds the queue.
+        assert!(page.count("g[data-kind=step]").await? > 20);
+        assert!(page.count("path[data-edge-kind=flow]").await? > 20);
+        // Search finds the step; Escape clears the selection.
+        page.find("[data-testid=search]")
+            .await?
+            .send_keys("thumbnail")
+            .await?;
+        assert!(page.count("g.node.match").await? >= 3);
+        Ok(())
+    })
+    .await
+}
+
 /// Names that would be markup, script or a spoof if they were not escaped (no `/`: a topic
 /// name with one is no topic name).
 const HOSTILE_NAMES: [&str; 6] = [

@@ -332,11 +332,6 @@ impl Page {
     }
 }
 
-
-
-
-
-
 pub fn chromium_capabilities() -> Capabilities {
     let caps = json!({
         "browserName": "chrome",

@@ -78,8 +78,8 @@ fn node_details(a: &Analyzed, id: &str) -> impl IntoView {
         })
         .collect_view();
     let workflow = id.starts_with("workflow:");
-    let expanded = state.view.with_untracked(|v| v.expanded.contains(id));
-    let toggle_id = id.to_string();
+    let (toggle_id, shown_id) = (id.to_string(), id.to_string());
+    let expanded = move || state.view.with(|v| v.expanded.contains(&shown_id));
     view! {
         <h2 class="details-title" title=name.clone()>{crate::scene::cut(&name, 120)}</h2>
         <p class="kind">
@@ -88,7 +88,7 @@ fn node_details(a: &Analyzed, id: &str) -> impl IntoView {
         </p>
         {workflow.then(|| view! {
             <button type="button" data-testid="expand" on:click=move |_| state.toggle_expanded(&toggle_id)>
-                {if expanded { "Collapse steps" } else { "Show steps" }}
+                {move || if expanded() { "Collapse steps" } else { "Show steps" }}
             </button>
         })}
         {loc.map(|loc| source(&a.files, loc))}
