@@ -445,6 +445,117 @@ async fn a_workflow_expands_into_its_steps_with_unreachable_ones_faded() -> Resu
     .await
 }
 
+#[tokio::test]
+#[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
+async fn png_export_and_report_downloads_are_made() -> Result<()> {
+    run("export-png", |page| async move {
+        page.open("").await?;
+        page.wait_count(NODES, DEFAULT_NODES.len()).await?;
+        page.js(
+            "window.__blobs = [];
+             const create = URL.createObjectURL;
+             URL.createObjectURL = (blob) => { window.__blobs.push(blob); return create(blob); };
+             HTMLAnchorElement.prototype.click = function () {};",
+            vec![],
+        )
+        .await?;
+        for item in ["export-png", "export-json", "export-sarif"] {
+            page.click("[data-testid=export-menu] > summary").await?;
+            page.click(&format!("[data-testid={item}]")).await?;
+        }
+        let blobs = page
+            .js_async(
+                "const done = arguments[arguments.length - 1];
+                 const wait = () => window.__blobs.length >= 3
+                   ? Promise.all(window.__blobs.map(async (b) => ({
+                       type: b.type, size: b.size,
+                       head: b.type === 'image/png'
+                         ? [...new Uint8Array(await b.slice(0, 4).arrayBuffer())]
+                         : (await b.text()).slice(0, 60) })))
+                       .then(done)
+                   : setTimeout(wait, 50);
+                 wait();",
+                vec![],
+            )
+            .await?;
+        let blobs = blobs.as_array().ok_or("no blobs")?;
+        let of = |t: &str| {
+            blobs
+                .iter()
+                .find(|b| b["type"] == t)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let png = of("image/png");
+        assert_eq!(png["head"], json!([0x89, 0x50, 0x4e, 0x47]), "{png}");
+        assert!(png["size"].as_u64() > Some(10_000), "{png}");
+        assert!(of("application/json")["head"]
+            .as_str()
+            .unwrap_or("")
+            .contains("\"findings\""));
+        assert!(of("application/sarif+json")["head"]
+            .as_str()
+            .unwrap_or("")
+            .contains("sarif"));
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
+async fn findings_are_reachable_with_the_keyboard() -> Result<()> {
+    run("keyboard", |page| async move {
+        page.open("").await?;
+        page.wait_count(NODES, DEFAULT_NODES.len()).await?;
+        let first = page.find("[data-testid=findings] button.finding").await?;
+        page.js("arguments[0].focus();", vec![json!(first)]).await?;
+        // ArrowDown, then Enter, to the focused element.
+        for key in ["\u{E015}", "\u{E007}"] {
+            page.client.active_element().await?.send_keys(key).await?;
+        }
+        let focus = page
+            .js(
+                "const all = [...document.querySelectorAll('button.finding')];
+                 return all.indexOf(document.activeElement);",
+                vec![],
+            )
+            .await?;
+        assert_eq!(focus, 1, "ArrowDown moves to the second finding");
+        page.wait_for("button.finding.selected").await?;
+        let message = page.text("[data-testid=finding-message]").await?;
+        assert!(!message.is_empty());
+        assert!(page.count("g.node.highlighted").await? >= 1);
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
+async fn removing_a_file_updates_the_analysis_at_once() -> Result<()> {
+    run("remove-file", |page| async move {
+        page.open("").await?;
+        page.wait_count(NODES, DEFAULT_NODES.len()).await?;
+        // The scheduler job: its node goes, and so does the single point of failure it made.
+        page.click(&format!(
+            "{} button.remove",
+            file_css("image-pipeline/scheduler-job.yaml")
+        ))
+        .await?;
+        page.wait_count(NODES, DEFAULT_NODES.len() - 1).await?;
+        assert_eq!(page.count(&node_css("job:collage-every-minute")).await?, 0);
+        assert_eq!(page.count(FILES).await?, DEFAULT_FILES - 1);
+        assert_eq!(
+            page.count("button.finding[data-rule=single-point-of-failure]")
+                .await?,
+            0
+        );
+        Ok(())
+    })
+    .await
+}
+
 /// Names that would be markup, script or a spoof if they were not escaped (no `/`: a topic
 /// name with one is no topic name).
 const HOSTILE_NAMES: [&str; 6] = [

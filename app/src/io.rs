@@ -159,13 +159,6 @@ pub async fn download_png(name: &str, svg: &str, width: f64, height: f64) -> Res
         "data:image/svg+xml;charset=utf-8,{}",
         String::from(js_sys::encode_uri_component(svg))
     );
-    JsFuture::from(Promise::new(&mut |resolve, reject| {
-        image.set_onload(Some(&resolve));
-        image.set_onerror(Some(&reject));
-    }))
-    .await
-    .map(|_| ())
-    .or_else(|_| Ok::<(), JsValue>(()))?;
     let loaded = JsFuture::from(Promise::new(&mut |resolve, reject| {
         image.set_onload(Some(&resolve));
         image.set_onerror(Some(&reject));

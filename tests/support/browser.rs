@@ -112,7 +112,7 @@ where
 /// The page under test: a WebDriver client with waits and queries in the page's terms.
 #[derive(Clone)]
 pub struct Page {
-    client: Client,
+    pub client: Client,
     /// The app's URL, without fragment.
     base: String,
     /// Console messages read so far (ChromeDriver hands each one out once).

@@ -123,12 +123,21 @@ fn Exports() -> impl IntoView {
         )
     };
     let fail = move |what: &str| state.notice.set(Some(format!("{what} failed")));
+    // The menu closes once an item is chosen.
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let close = move || {
+        if let Some(menu) = menu.get_untracked() {
+            menu.set_open(false);
+        }
+    };
     let svg_file = move |_| {
+        close();
         if io::download("baton-graph.svg", "image/svg+xml", &whole().0).is_err() {
             fail("SVG export");
         }
     };
     let png_file = move |_| {
+        close();
         let (svg, w, h) = whole();
         spawn_local(async move {
             if io::download_png("baton-graph.png", &svg, w, h)
@@ -140,6 +149,7 @@ fn Exports() -> impl IntoView {
         });
     };
     let json_file = move |_| {
+        close();
         let a = state.analyzed.get_untracked();
         if io::download(
             "baton-report.json",
@@ -152,6 +162,7 @@ fn Exports() -> impl IntoView {
         }
     };
     let sarif_file = move |_| {
+        close();
         let a = state.analyzed.get_untracked();
         if io::download(
             "baton.sarif",
@@ -164,6 +175,7 @@ fn Exports() -> impl IntoView {
         }
     };
     let mermaid = move |_| {
+        close();
         let text = export::mermaid(&state.analyzed.get_untracked().report.graph);
         spawn_local(async move {
             match io::copy(&text).await {
@@ -175,7 +187,7 @@ fn Exports() -> impl IntoView {
         });
     };
     view! {
-        <details class="menu" data-testid="export-menu">
+        <details class="menu" data-testid="export-menu" node_ref=menu>
             <summary class="button">"Export"</summary>
             <div class="menu-items">
                 <button type="button" data-testid="export-svg" on:click=svg_file>"Graph as SVG"</button>
