@@ -56,20 +56,14 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             .instability
             .map_or_else(|| "n/a".to_string(), |i| format!("{i:.2}"));
         out.push(
-            Diagnostic::new(
-                RULE.name,
-                RULE.severity,
-                node.loc,
-                format!(
+            RULE.on_node(node, format!(
                     "{} `{}` has Ca + Ce = {} (more than {threshold}): Ca {} (resources that depend on it), Ce {} (resources it depends on), instability {instability}",
                     node.kind.as_str(),
                     node.name,
                     m.ca + m.ce,
                     m.ca,
                     m.ce,
-                ),
-            )
-            .with_subject(&node.name),
+                )),
         );
     }
 }

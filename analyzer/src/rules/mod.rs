@@ -84,6 +84,13 @@ pub const RULES: &[Rule] = &[
     hardcoded_endpoint::RULE,
 ];
 
+impl Rule {
+    /// A finding of this rule about a graph node, at its definition (or first reference).
+    pub fn on_node(&self, node: &crate::graph::Node, message: String) -> Diagnostic {
+        Diagnostic::new(self.name, self.severity, node.loc, message).with_subject(&node.name)
+    }
+}
+
 pub fn rule(name: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.name == name)
 }

@@ -66,22 +66,17 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let n = graph.node(*node);
-        out.push(
-            Diagnostic::new(
-                RULE.name,
-                RULE.severity,
-                n.loc,
-                format!(
-                    "if {} `{}` fails, {} entry points ({}) cannot reach {}",
-                    n.kind.as_str(),
-                    n.name,
-                    entries.len(),
-                    names(graph, entries),
-                    names(graph, lost),
-                ),
-            )
-            .with_subject(&n.name),
-        );
+        out.push(RULE.on_node(
+            n,
+            format!(
+                "if {} `{}` fails, {} entry points ({}) cannot reach {}",
+                n.kind.as_str(),
+                n.name,
+                entries.len(),
+                names(graph, entries),
+                names(graph, lost),
+            ),
+        ));
     }
     for n in graph.nodes() {
         let Some(service) = service(analysis, n) else {
@@ -101,18 +96,12 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
         }
         let node = graph.node(n);
         out.push(
-            Diagnostic::new(
-                RULE.name,
-                RULE.severity,
-                node.loc,
-                format!(
+            RULE.on_node(node, format!(
                     "service `{}` runs at most one instance (maxScale: 1) and serves {} producers (`{}`): when it is down or saturated, all of them fail",
                     node.name,
                     producers.len(),
                     producers.join("`, `")
-                ),
-            )
-            .with_subject(&node.name),
+                )),
         );
     }
 }

@@ -42,16 +42,10 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             .any(|(_, e)| matches!(e.kind, EdgeKind::Deliver | EdgeKind::Event));
         if !listened {
             out.push(
-                Diagnostic::new(
-                    RULE.name,
-                    RULE.severity,
-                    node.loc,
-                    format!(
+                RULE.on_node(node, format!(
                         "no loaded subscription or trigger reads topic `{}`: messages published to it are dropped",
                         node.name
-                    ),
-                )
-                .with_subject(&node.name),
+                    )),
             );
         }
     }

@@ -42,16 +42,10 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
         }
         if graph.edges_in(n).next().is_none() {
             out.push(
-                Diagnostic::new(
-                    RULE.name,
-                    RULE.severity,
-                    node.loc,
-                    format!(
+                RULE.on_node(node, format!(
                         "nothing in the loaded files starts workflow `{}` (no trigger, schedule, task, push or execution call)",
                         node.name
-                    ),
-                )
-                .with_subject(&node.name),
+                    )),
             );
         }
     }

@@ -45,18 +45,13 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         if !graph.edges_in(n).any(|(_, e)| e.kind == EdgeKind::Enqueue) {
-            out.push(
-                Diagnostic::new(
-                    RULE.name,
-                    RULE.severity,
-                    node.loc,
-                    format!(
-                        "nothing in the loaded files enqueues tasks into queue `{}`",
-                        node.name
-                    ),
-                )
-                .with_subject(&node.name),
-            );
+            out.push(RULE.on_node(
+                node,
+                format!(
+                    "nothing in the loaded files enqueues tasks into queue `{}`",
+                    node.name
+                ),
+            ));
         }
     }
 }
