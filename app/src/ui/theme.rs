@@ -1,5 +1,7 @@
 //! Dark mode follows the system until the user picks one with the toggle (remembered).
 
+use wasm_bindgen::JsCast;
+
 use crate::persist;
 use leptos::prelude::*;
 
@@ -13,10 +15,32 @@ fn system_dark() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// Applies the remembered theme, if any.
+fn apply(theme: &str) {
+    if let Some(root) = root() {
+        let _ = root.set_attribute("data-theme", theme);
+    }
+}
+
+/// Applies the remembered theme, or the system's, and follows the system's changes until the
+/// user picks one.
 pub fn init() {
-    if let (Some(theme), Some(root)) = (persist::theme(), root()) {
-        let _ = root.set_attribute("data-theme", &theme);
+    match persist::theme() {
+        Some(theme) => apply(&theme),
+        None => apply(if system_dark() { "dark" } else { "light" }),
+    }
+    let query = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
+    if let Some(query) = query {
+        let follow = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MediaQueryListEvent)>::new(
+            |event: web_sys::MediaQueryListEvent| {
+                if persist::theme().is_none() {
+                    apply(if event.matches() { "dark" } else { "light" });
+                }
+            },
+        );
+        let _ = query.add_event_listener_with_callback("change", follow.as_ref().unchecked_ref());
+        // The listener lives as long as the page.
+        follow.forget();
     }
 }
 
