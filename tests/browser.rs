@@ -341,11 +341,9 @@ async fn dark_mode_toggle_applies_and_is_remembered() -> Result<()> {
     run("dark-mode", |page| async move {
         page.open("").await?;
         page.wait_count(NODES, DEFAULT_NODES.len()).await?;
-        assert!(page.theme().await?.is_none());
-        assert!(
-            !page.body_is_dark().await?,
-            "headless Chromium prefers light"
-        );
+        // Until the user picks one, the page takes the system's theme (headless: light).
+        assert_eq!(page.theme().await?.as_deref(), Some("light"));
+        assert!(!page.body_is_dark().await?);
         page.click("[data-testid=theme-toggle]").await?;
         assert_eq!(page.theme().await?.as_deref(), Some("dark"));
         assert!(page.body_is_dark().await?);
