@@ -362,6 +362,28 @@ async fn dark_mode_toggle_applies_and_is_remembered() -> Result<()> {
 
 #[tokio::test]
 #[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
+async fn the_theme_follows_the_system_until_the_user_picks_one() -> Result<()> {
+    run("system-theme", |page| async move {
+        page.open("").await?;
+        page.wait_count(NODES, DEFAULT_NODES.len()).await?;
+        let emulate = |scheme: &str| Cdp {
+            cmd: "Emulation.setEmulatedMedia",
+            params: json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+        };
+        page.client.issue_cmd(emulate("dark")).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(page.theme().await?.as_deref(), Some("dark"));
+        assert!(page.body_is_dark().await?);
+        page.client.issue_cmd(emulate("light")).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(page.theme().await?.as_deref(), Some("light"));
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
 async fn clear_workspace_empties_the_files_and_the_graph() -> Result<()> {
     run("clear-workspace", |page| async move {
         page.open("").await?;

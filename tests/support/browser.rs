@@ -376,8 +376,8 @@ impl WebDriverCompatibleCommand for BrowserLog {
 /// A Chrome DevTools Protocol command, through ChromeDriver's `goog/cdp/execute`.
 #[derive(Debug)]
 pub struct Cdp {
-    cmd: &'static str,
-    params: Value,
+    pub cmd: &'static str,
+    pub params: Value,
 }
 
 impl WebDriverCompatibleCommand for Cdp {
