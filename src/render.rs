@@ -45,7 +45,7 @@ pub fn human(sources: &[SourceFile], report: &Report) -> Result<()> {
         let mut notes = Vec::new();
         // A source excerpt of a huge line (minified JSON) would print the whole line.
         if line_len <= MAX_EXCERPT_LINE {
-            labels.push(Label::primary(file, at..at + token_len(&text[at..])));
+            labels.push(Label::primary(file, at..at + token_len(text, at)));
         } else {
             notes.push(format!(
                 "at {}:{}:{} (line too long to show)",
@@ -61,7 +61,7 @@ pub fn human(sources: &[SourceFile], report: &Report) -> Result<()> {
             labels.push(
                 Label::secondary(
                     rel_file,
-                    rel_at..rel_at + token_len(&sources[rel_file].text[rel_at..]),
+                    rel_at..rel_at + token_len(&sources[rel_file].text, rel_at),
                 )
                 .with_message(&related.message),
             );
@@ -93,20 +93,33 @@ pub fn human(sources: &[SourceFile], report: &Report) -> Result<()> {
 /// Longest line shown in a source excerpt, in bytes.
 const MAX_EXCERPT_LINE: usize = 1000;
 
-/// Length of the quoted string or the word at the start of `text` (at least one character,
-/// within the line).
-fn token_len(text: &str) -> usize {
-    let line = text.split('\n').next().unwrap_or("");
+/// Length of what starts at `text[at..]`: a quoted string, a plain value after `key:` (to the
+/// end of the line or a comment), or else a word; at least one character, within the line.
+fn token_len(text: &str, at: usize) -> usize {
+    let Some(rest) = text.get(at..) else {
+        return 0;
+    };
+    let line = rest.split('\n').next().unwrap_or("");
     if let Some(quote) = line.chars().next().filter(|c| *c == '"' || *c == '\'') {
         if let Some(close) = line[1..].find(quote) {
             return close + 2;
         }
     }
-    let end = text
+    let before = text.get(..at).unwrap_or("");
+    let before = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let plain_value =
+        before.trim_end().ends_with(':') && !line.starts_with(|c: char| "[{|>&*!".contains(c));
+    if plain_value {
+        let value = line.split(" #").next().unwrap_or(line).trim_end();
+        if !value.is_empty() {
+            return value.len();
+        }
+    }
+    let end = rest
         .find(|c: char| c.is_whitespace() || c == ':' || c == ',' || c == '}' || c == ']')
-        .unwrap_or(text.len());
+        .unwrap_or(rest.len());
     if end == 0 {
-        text.chars()
+        rest.chars()
             .next()
             .map_or(0, |c| if c == '\n' { 0 } else { c.len_utf8() })
     } else {
