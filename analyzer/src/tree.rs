@@ -70,10 +70,11 @@ pub fn parse(text: &str, limits: Limits) -> (Vec<Node>, Vec<SyntaxError>) {
         docs: Vec::new(),
         errors: Vec::new(),
     };
+    let lines = LineStarts::new(text);
     for event in Parser::new_from_str(text) {
         match event {
             Ok((event, span)) => {
-                let pos = Pos::new(to_u32(span.start.line()), to_u32(span.start.col() + 1));
+                let pos = lines.pos(span.start.index());
                 if let Err(error) = builder.event(event, pos) {
                     builder.errors.push(error);
                     break;
@@ -81,7 +82,7 @@ pub fn parse(text: &str, limits: Limits) -> (Vec<Node>, Vec<SyntaxError>) {
             }
             Err(error) => {
                 let marker = error.marker();
-                let pos = Pos::new(to_u32(marker.line()), to_u32(marker.col() + 1));
+                let pos = lines.pos(marker.index());
                 builder.errors.push(SyntaxError {
                     pos,
                     message: error.info().to_string(),
@@ -95,6 +96,30 @@ pub fn parse(text: &str, limits: Limits) -> (Vec<Node>, Vec<SyntaxError>) {
 
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Where each line starts, in characters. Positions are counted from these rather than taken
+/// from saphyr's markers: saphyr follows YAML and also ends a line at a lone `\r`, while the
+/// CLI, the app, SARIF snippets and suppression comments all end lines at `\n` only, so a
+/// file with lone `\r`s got findings on lines past its end.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> LineStarts {
+        let breaks = text
+            .chars()
+            .enumerate()
+            .filter(|&(_, c)| c == '\n')
+            .map(|(i, _)| i + 1);
+        LineStarts(std::iter::once(0).chain(breaks).collect())
+    }
+
+    /// The 1-based line and column of the character at `index`.
+    fn pos(&self, index: usize) -> Pos {
+        let line = self.0.partition_point(|&start| start <= index).max(1);
+        let start = self.0.get(line - 1).copied().unwrap_or(0);
+        Pos::new(to_u32(line), to_u32(index.saturating_sub(start) + 1))
+    }
 }
 
 enum Frame {
