@@ -104,3 +104,17 @@ fn kept_fuzz_inputs_pass_the_pipeline() {
         pipeline(&files);
     }
 }
+
+/// `workflow` and `pipeline` found it: a `sourceContents: |` block maps line for line onto
+/// the host file, unless the file has a lone `\r`, which ends a line of the block but not of
+/// the file. Findings in such a block pointed past the end of the file; now they point at the
+/// block. (The file is also kept in `tests/fixtures/fuzz/`.)
+#[test]
+fn lone_carriage_return_in_embedded_source_keeps_findings_in_the_file() {
+    let text = "name: projects/p/locations/l/workflows/w\nsourceContents: |\n  main:\r\r\r\r    steps:\r      - a:\r          next: nowhere\n";
+    let files = one_file(text);
+    let report = analyze(&files);
+    let undefined = report.findings.iter().find(|d| d.rule == "undefined-step");
+    assert_eq!(undefined.map(|d| d.loc.line), Some(3));
+    pipeline(&files);
+}
