@@ -139,7 +139,8 @@ enum Frame {
 struct Builder {
     limits: Limits,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize)>,
+    /// Each anchored node with its node count and its height (nesting levels of lists and maps).
+    anchors: HashMap<usize, (Node, NodeSize)>,
     alias_nodes: usize,
     docs: Vec<Node>,
     errors: Vec<SyntaxError>,
@@ -208,7 +209,7 @@ impl Builder {
                         message: "alias refers to an unknown anchor".into(),
                     });
                 };
-                self.alias_nodes += size;
+                self.alias_nodes += size.count;
                 if self.alias_nodes > self.limits.max_alias_nodes {
                     return Err(SyntaxError {
                         pos,
@@ -216,6 +217,14 @@ impl Builder {
                             "alias expansion exceeds {} nodes (a \"billion laughs\" document?)",
                             self.limits.max_alias_nodes
                         ),
+                    });
+                }
+                // An alias copies its anchor's nesting too: deep structure aliased inside deep
+                // structure would otherwise pass the depth limit (found by fuzzing).
+                if self.stack.len() + size.height > self.limits.max_depth {
+                    return Err(SyntaxError {
+                        pos,
+                        message: format!("nesting deeper than {} levels", self.limits.max_depth),
                     });
                 }
                 let node = node.clone();
@@ -244,7 +253,7 @@ impl Builder {
     fn finish(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
         if anchor != 0 {
             self.anchors
-                .insert(anchor, (node.clone(), node_count(&node)));
+                .insert(anchor, (node.clone(), node_size(&node)));
         }
         match self.stack.last_mut() {
             None => self.docs.push(node),
@@ -279,18 +288,39 @@ fn same_key(a: &Node, b: &Node) -> bool {
     }
 }
 
-fn node_count(node: &Node) -> usize {
-    let mut count = 0;
-    let mut todo = vec![node];
-    while let Some(n) = todo.pop() {
-        count += 1;
+#[derive(Clone, Copy)]
+struct NodeSize {
+    count: usize,
+    /// 0 for a scalar, 1 for a list or map of scalars, and so on.
+    height: usize,
+}
+
+fn node_size(node: &Node) -> NodeSize {
+    let mut size = NodeSize {
+        count: 0,
+        height: 0,
+    };
+    let mut todo = vec![(node, 0)];
+    while let Some((n, containers_above)) = todo.pop() {
+        size.count += 1;
         match &n.value {
-            Value::Scalar(_) => {}
-            Value::Seq(items) => todo.extend(items),
-            Value::Map(entries) => todo.extend(entries.iter().flat_map(|(k, v)| [k, v])),
+            Value::Scalar(_) => size.height = size.height.max(containers_above),
+            Value::Seq(items) => {
+                size.height = size.height.max(containers_above + 1);
+                todo.extend(items.iter().map(|i| (i, containers_above + 1)));
+            }
+            Value::Map(entries) => {
+                size.height = size.height.max(containers_above + 1);
+                todo.extend(
+                    entries
+                        .iter()
+                        .flat_map(|(k, v)| [k, v])
+                        .map(|n| (n, containers_above + 1)),
+                );
+            }
         }
     }
-    count
+    size
 }
 
 impl Node {

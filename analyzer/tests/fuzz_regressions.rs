@@ -118,3 +118,21 @@ fn lone_carriage_return_in_embedded_source_keeps_findings_in_the_file() {
     assert_eq!(undefined.map(|d| d.loc.line), Some(3));
     pipeline(&files);
 }
+
+/// `tree` found it: an alias copies its anchor's nesting, so aliasing deep structure inside
+/// deep structure built trees deeper than `Limits::max_depth` (a stack risk for recursive
+/// readers). Now the alias is a syntax error, as the same nesting written out would be.
+#[test]
+fn aliases_cannot_nest_deeper_than_the_limit() {
+    let limits = Limits {
+        max_depth: 4,
+        max_alias_nodes: 100,
+    };
+    let (docs, errors) = tree::parse("a: &x [[[1]]]\nb: [[*x]]\n", limits);
+    assert!(docs.is_empty());
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].message, "nesting deeper than 4 levels");
+    // Within the limit the alias is copied as before.
+    let (docs, errors) = tree::parse("a: &x [[1]]\nb: [*x]\n", limits);
+    assert_eq!((docs.len(), errors.len()), (1, 0));
+}
