@@ -84,16 +84,22 @@ fn lone_carriage_returns_do_not_move_positions_past_the_end() {
     assert_eq!(docs[0].get("b").map(|b| b.pos.line), Some(2));
 }
 
-/// Every minimised input kept in `tests/fixtures/fuzz/` still goes through the whole pipeline.
+/// Every input kept in `tests/fixtures/fuzz/`, and the `pipeline` target's seeds, still go
+/// through the whole pipeline.
 #[test]
 fn kept_fuzz_inputs_pass_the_pipeline() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fuzz");
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+    let dirs = [
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fuzz"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../fuzz/corpus/pipeline"),
+    ];
+    let mut entries: Vec<_> = dirs
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir}: {e}")))
         .filter_map(Result::ok)
         .map(|e| e.path())
         .collect();
     entries.sort();
+    assert!(entries.len() > 5, "too few inputs: {entries:?}");
     for path in entries {
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let files: Vec<SourceFile> = bytes
