@@ -142,3 +142,16 @@ fn aliases_cannot_nest_deeper_than_the_limit() {
     let (docs, errors) = tree::parse("a: &x [[1]]\nb: [*x]\n", limits);
     assert_eq!((docs.len(), errors.len()), (1, 0));
 }
+
+/// `workflow` and `gcloud` found it: a `sourceContents: |` block that starts with blank lines
+/// keeps them in its text, but its position is its first content line, so findings in it were
+/// placed as many lines too low (past the end of the file for the last lines).
+#[test]
+fn embedded_source_starting_with_blank_lines_keeps_its_lines() {
+    let text = "name: projects/p/locations/l/workflows/w\nsourceContents: |\n\n  \n  main:\n    steps:\n      - a:\n          next: nowhere\n";
+    let files = one_file(text);
+    let report = analyze(&files);
+    let undefined = report.findings.iter().find(|d| d.rule == "undefined-step");
+    assert_eq!(undefined.map(|d| (d.loc.line, d.loc.column)), Some((8, 17)));
+    pipeline(&files);
+}

@@ -93,9 +93,19 @@ pub fn from_source(ctx: &mut Ctx<'_>, source: &Node) -> Option<Workflow> {
     // The scalar starts at its first content line, which sets the block's indentation.
     let line_for_line = scalar.literal_block && !has_lone_carriage_return(ctx.text);
     let indent = block_indent(ctx.text, host.line);
+    // Blank lines before the first content line belong to the text but not to the scalar's
+    // position, which is that first content line.
+    let leading_blank = scalar
+        .text
+        .split('\n')
+        .take_while(|line| line.trim_start_matches(' ').is_empty())
+        .count();
+    let first_line = host
+        .line
+        .saturating_sub(u32::try_from(leading_blank).unwrap_or(u32::MAX));
     let remap = |pos: Pos| {
         if line_for_line {
-            Pos::new(host.line + pos.line - 1, pos.column + indent)
+            Pos::new(first_line + pos.line - 1, pos.column + indent)
         } else {
             host
         }
