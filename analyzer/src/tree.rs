@@ -70,11 +70,11 @@ pub fn parse(text: &str, limits: Limits) -> (Vec<Node>, Vec<SyntaxError>) {
         docs: Vec::new(),
         errors: Vec::new(),
     };
-    let lines = LineStarts::new(text);
+    let lines = LineMap::new(text);
     for event in Parser::new_from_str(text) {
         match event {
             Ok((event, span)) => {
-                let pos = lines.pos(span.start.index());
+                let pos = lines.pos(span.start.line(), span.start.col());
                 if let Err(error) = builder.event(event, pos) {
                     builder.errors.push(error);
                     break;
@@ -82,7 +82,7 @@ pub fn parse(text: &str, limits: Limits) -> (Vec<Node>, Vec<SyntaxError>) {
             }
             Err(error) => {
                 let marker = error.marker();
-                let pos = lines.pos(marker.index());
+                let pos = lines.pos(marker.line(), marker.col());
                 builder.errors.push(SyntaxError {
                     pos,
                     message: error.info().to_string(),
@@ -98,27 +98,42 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Where each line starts, in characters. Positions are counted from these rather than taken
-/// from saphyr's markers: saphyr follows YAML and also ends a line at a lone `\r`, while the
-/// CLI, the app, SARIF snippets and suppression comments all end lines at `\n` only, so a
-/// file with lone `\r`s got findings on lines past its end.
-struct LineStarts(Vec<usize>);
+/// Saphyr's positions turned into the lines every other part of Baton counts (the CLI, the
+/// app, SARIF snippets, suppression comments): those end at `\n` only, while saphyr follows
+/// YAML and also ends a line at a lone `\r`, so a file with lone `\r`s got findings on lines
+/// past its end. For each of saphyr's lines: its line and the column its first character is
+/// at. (Saphyr's character index cannot be used instead: it counts bytes after a comment.)
+struct LineMap(Vec<(u32, u32)>);
 
-impl LineStarts {
-    fn new(text: &str) -> LineStarts {
-        let breaks = text
-            .chars()
-            .enumerate()
-            .filter(|&(_, c)| c == '\n')
-            .map(|(i, _)| i + 1);
-        LineStarts(std::iter::once(0).chain(breaks).collect())
+impl LineMap {
+    fn new(text: &str) -> LineMap {
+        let mut starts = vec![(1, 0)];
+        let (mut line, mut column) = (1u32, 0u32);
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\n' => {
+                    line = line.saturating_add(1);
+                    column = 0;
+                    starts.push((line, 0));
+                }
+                // In `\r\n` the `\n` ends the line.
+                '\r' if chars.peek() != Some(&'\n') => {
+                    column = column.saturating_add(1);
+                    starts.push((line, column));
+                }
+                _ => column = column.saturating_add(1),
+            }
+        }
+        LineMap(starts)
     }
 
-    /// The 1-based line and column of the character at `index`.
-    fn pos(&self, index: usize) -> Pos {
-        let line = self.0.partition_point(|&start| start <= index).max(1);
-        let start = self.0.get(line - 1).copied().unwrap_or(0);
-        Pos::new(to_u32(line), to_u32(index.saturating_sub(start) + 1))
+    /// The position of saphyr's 1-based `line` and 0-based `col`.
+    fn pos(&self, line: usize, col: usize) -> Pos {
+        match self.0.get(line.wrapping_sub(1)) {
+            Some(&(line, offset)) => Pos::new(line, offset.saturating_add(to_u32(col + 1))),
+            None => Pos::new(to_u32(line), to_u32(col + 1)),
+        }
     }
 }
 

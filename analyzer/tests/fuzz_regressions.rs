@@ -79,6 +79,10 @@ fn lone_carriage_returns_do_not_move_positions_past_the_end() {
         errors[0].pos.line
     );
     pipeline(&one_file(text));
+    // After a lone `\r` the column counts from the start of the line.
+    let (docs, _) = tree::parse("a: 1\rb: [x]\n", Limits::default());
+    let b = docs.first().and_then(|d| d.get("b")).map(|b| b.pos);
+    assert_eq!(b.map(|p| (p.line, p.column)), Some((1, 9)));
     // CRLF still counts as one line break.
     let (docs, _) = tree::parse("a: 1\r\nb: 2\r\n", Limits::default());
     assert_eq!(docs[0].get("b").map(|b| b.pos.line), Some(2));
@@ -154,4 +158,25 @@ fn embedded_source_starting_with_blank_lines_keeps_its_lines() {
     let undefined = report.findings.iter().find(|d| d.rule == "undefined-step");
     assert_eq!(undefined.map(|d| (d.loc.line, d.loc.column)), Some((8, 17)));
     pipeline(&files);
+}
+
+/// `workflow` found it, in the first fix of lone `\r`s (which took positions from saphyr's
+/// character index): after a comment or an unknown directive with non-ASCII characters that
+/// index counts bytes, so every later position moved right and, in embedded sources, down
+/// past the end of the file.
+#[test]
+fn non_ascii_comments_and_directives_do_not_shift_positions() {
+    let (docs, _) = tree::parse("# café é\nname: x\n", Limits::default());
+    let name = docs.first().and_then(|d| d.get("name")).map(|n| n.pos);
+    assert_eq!(name.map(|p| (p.line, p.column)), Some((2, 7)));
+    // The minimised input (`workflow` target, as it is).
+    let text =
+        "%\u{fffd}\u{fffd}p\n---\nname: projects//workflows/c\nsourceContents: |\n  : |\n  a";
+    let (docs, _) = tree::parse(text, Limits::default());
+    let source = docs
+        .first()
+        .and_then(|d| d.get("sourceContents"))
+        .map(|n| n.pos);
+    assert_eq!(source.map(|p| (p.line, p.column)), Some((5, 3)));
+    pipeline(&one_file(text));
 }
