@@ -55,10 +55,11 @@ pub fn parse(text: &str, limits: Limits) -> (Vec<Node>, Vec<SyntaxError>) {
         docs: Vec::new(),
         errors: Vec::new(),
     };
+    let lines = LineMap::new(text);
     for event in Parser::new_from_str(text) {
         match event {
             Ok((event, span)) => {
-                let pos = Pos::new(to_u32(span.start.line()), to_u32(span.start.col() + 1));
+                let pos = lines.pos(span.start.line(), span.start.col());
                 if let Err(error) = builder.event(event, pos) {
                     builder.errors.push(error);
                     break;
@@ -66,7 +67,7 @@ pub fn parse(text: &str, limits: Limits) -> (Vec<Node>, Vec<SyntaxError>) {
             }
             Err(error) => {
                 let marker = error.marker();
-                let pos = Pos::new(to_u32(marker.line()), to_u32(marker.col() + 1));
+                let pos = lines.pos(marker.line(), marker.col());
                 let message = match error.info() {
                     // saphyr-parser counts flow nesting (`[`, `{`) in a `u8`.
                     "recursion limit exceeded" => {
@@ -85,6 +86,45 @@ pub fn parse(text: &str, limits: Limits) -> (Vec<Node>, Vec<SyntaxError>) {
 
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Saphyr's positions turned into the lines every other part of Baton counts (the CLI, the
+/// app, SARIF snippets, suppression comments): those end at `\n` only, while saphyr follows
+/// YAML and also ends a line at a lone `\r`, so a file with lone `\r`s got findings on lines
+/// past its end. For each of saphyr's lines: its line and the column its first character is
+/// at. (Saphyr's character index cannot be used instead: it counts bytes after a comment.)
+struct LineMap(Vec<(u32, u32)>);
+
+impl LineMap {
+    fn new(text: &str) -> LineMap {
+        let mut starts = vec![(1, 0)];
+        let (mut line, mut column) = (1u32, 0u32);
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\n' => {
+                    line = line.saturating_add(1);
+                    column = 0;
+                    starts.push((line, 0));
+                }
+                // In `\r\n` the `\n` ends the line.
+                '\r' if chars.peek() != Some(&'\n') => {
+                    column = column.saturating_add(1);
+                    starts.push((line, column));
+                }
+                _ => column = column.saturating_add(1),
+            }
+        }
+        LineMap(starts)
+    }
+
+    /// The position of saphyr's 1-based `line` and 0-based `col`.
+    fn pos(&self, line: usize, col: usize) -> Pos {
+        match self.0.get(line.wrapping_sub(1)) {
+            Some(&(line, offset)) => Pos::new(line, offset.saturating_add(to_u32(col + 1))),
+            None => Pos::new(to_u32(line), to_u32(col + 1)),
+        }
+    }
 }
 
 enum Frame {
@@ -110,7 +150,8 @@ const INDEX_FROM: usize = 16;
 struct Builder {
     limits: Limits,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize)>,
+    /// Each anchored node with its node count and its height (nesting levels of lists and maps).
+    anchors: HashMap<usize, (Node, NodeSize)>,
     alias_nodes: usize,
     docs: Vec<Node>,
     errors: Vec<SyntaxError>,
@@ -180,7 +221,7 @@ impl Builder {
                         message: "alias refers to an unknown anchor".into(),
                     });
                 };
-                self.alias_nodes += size;
+                self.alias_nodes += size.count;
                 if self.alias_nodes > self.limits.max_alias_nodes {
                     return Err(SyntaxError {
                         pos,
@@ -188,6 +229,14 @@ impl Builder {
                             "alias expansion exceeds {} nodes, Baton's limit (a \"billion laughs\" document?)",
                             self.limits.max_alias_nodes
                         ),
+                    });
+                }
+                // An alias copies its anchor's nesting too: deep structure aliased inside deep
+                // structure would otherwise pass the depth limit (found by fuzzing).
+                if self.stack.len() + size.height > self.limits.max_depth {
+                    return Err(SyntaxError {
+                        pos,
+                        message: format!("nesting deeper than {} levels", self.limits.max_depth),
                     });
                 }
                 let node = node.clone();
@@ -220,8 +269,8 @@ impl Builder {
         if anchor != 0 {
             // Anchors copy their node; nested anchors would copy it again at every level, so
             // the copies count against the same budget as alias expansion.
-            let size = node_count(&node);
-            self.alias_nodes += size;
+            let size = node_size(&node);
+            self.alias_nodes += size.count;
             if self.alias_nodes > self.limits.max_alias_nodes {
                 return Err(SyntaxError {
                     pos: node.pos,
@@ -290,18 +339,39 @@ fn same_key(a: &Node, b: &Node) -> bool {
     }
 }
 
-fn node_count(node: &Node) -> usize {
-    let mut count = 0;
-    let mut todo = vec![node];
-    while let Some(n) = todo.pop() {
-        count += 1;
+#[derive(Clone, Copy)]
+struct NodeSize {
+    count: usize,
+    /// 0 for a scalar, 1 for a list or map of scalars, and so on.
+    height: usize,
+}
+
+fn node_size(node: &Node) -> NodeSize {
+    let mut size = NodeSize {
+        count: 0,
+        height: 0,
+    };
+    let mut todo = vec![(node, 0)];
+    while let Some((n, containers_above)) = todo.pop() {
+        size.count += 1;
         match &n.value {
-            Value::Scalar(_) => {}
-            Value::Seq(items) => todo.extend(items),
-            Value::Map(entries) => todo.extend(entries.iter().flat_map(|(k, v)| [k, v])),
+            Value::Scalar(_) => size.height = size.height.max(containers_above),
+            Value::Seq(items) => {
+                size.height = size.height.max(containers_above + 1);
+                todo.extend(items.iter().map(|i| (i, containers_above + 1)));
+            }
+            Value::Map(entries) => {
+                size.height = size.height.max(containers_above + 1);
+                todo.extend(
+                    entries
+                        .iter()
+                        .flat_map(|(k, v)| [k, v])
+                        .map(|n| (n, containers_above + 1)),
+                );
+            }
         }
     }
-    count
+    size
 }
 
 impl Node {
