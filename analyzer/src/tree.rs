@@ -122,7 +122,13 @@ impl LineMap {
     fn pos(&self, line: usize, col: usize) -> Pos {
         match self.0.get(line.wrapping_sub(1)) {
             Some(&(line, offset)) => Pos::new(line, offset.saturating_add(to_u32(col + 1))),
-            None => Pos::new(to_u32(line), to_u32(col + 1)),
+            // Past the last line (saphyr places some errors at the end of the input there):
+            // as far past the last line here.
+            None => {
+                let (last, _) = self.0.last().copied().unwrap_or((1, 0));
+                let past = to_u32(line.saturating_sub(self.0.len()));
+                Pos::new(last.saturating_add(past), to_u32(col + 1))
+            }
         }
     }
 }

@@ -137,6 +137,7 @@ fn aliases_cannot_nest_deeper_than_the_limit() {
     let limits = Limits {
         max_depth: 4,
         max_alias_nodes: 100,
+        ..Limits::default()
     };
     let (docs, errors) = tree::parse("a: &x [[[1]]]\nb: [[*x]]\n", limits);
     assert!(docs.is_empty());
@@ -178,5 +179,16 @@ fn non_ascii_comments_and_directives_do_not_shift_positions() {
         .and_then(|d| d.get("sourceContents"))
         .map(|n| n.pos);
     assert_eq!(source.map(|p| (p.line, p.column)), Some((5, 3)));
+    pipeline(&one_file(text));
+}
+
+/// Every target found it in the second fix of lone `\r`s: saphyr places an error at the end of
+/// the input one line past its last line, which the line map did not cover, so the error kept
+/// saphyr's line number (counting lone `\r`s). Minimised input of the `tree` target.
+#[test]
+fn errors_at_the_end_after_lone_carriage_returns_stay_in_the_file() {
+    let text = "[?\r\rg\r*";
+    let (_, errors) = tree::parse(text, Limits::default());
+    assert_eq!(errors.first().map(|e| e.pos.line), Some(2));
     pipeline(&one_file(text));
 }

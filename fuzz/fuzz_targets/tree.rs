@@ -12,6 +12,7 @@ fuzz_target!(|data: &[u8]| {
         Limits {
             max_depth: 4,
             max_alias_nodes: 16,
+            ..Limits::default()
         },
     ] {
         let (docs, errors) = tree::parse(&text, limits);
