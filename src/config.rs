@@ -15,8 +15,7 @@
 
 use anyhow::{format_err, Context, Result};
 use baton_analyzer::limits::parse_size;
-use baton_analyzer::rules::rule;
-use baton_analyzer::{Config, Severity};
+use baton_analyzer::{Config, RuleId, Severity};
 
 /// Reads `path`; a missing default file is no error, a missing named one is.
 pub fn load(path: Option<&str>) -> Result<Config> {
@@ -58,9 +57,9 @@ fn parse(text: &str) -> Result<Config> {
             .as_table()
             .ok_or_else(|| format_err!("`rules` should be a table"))?;
         for (name, setting) in rules {
-            if rule(name).is_none() {
+            let Some(rule) = RuleId::parse(name) else {
                 return Err(format_err!("unknown rule `{name}` (see `baton rules`)"));
-            }
+            };
             let severity = match setting.as_str() {
                 Some("off") => None,
                 Some("error") => Some(Severity::Error),
@@ -72,7 +71,7 @@ fn parse(text: &str) -> Result<Config> {
                     ))
                 }
             };
-            config.rule_severity.push((name.clone(), severity));
+            config.rules.insert(rule, severity);
         }
     }
     Ok(config)

@@ -5,11 +5,11 @@ mod config;
 mod files;
 mod render;
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
-use baton_analyzer::rules::{rule, RULES};
-use baton_analyzer::{analyze_with, export, Severity};
+use baton_analyzer::{analyze_with, export, Config, RuleId, Severity};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -44,6 +44,9 @@ enum Command {
         paths: Vec<String>,
         #[arg(long, value_enum, default_value_t = GraphFormat::Json)]
         format: GraphFormat,
+        /// Settings file (default: `baton.toml` in the current folder, if any).
+        #[arg(long)]
+        config: Option<String>,
     },
     /// List the rules.
     Rules,
@@ -82,7 +85,8 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // `eprintln!` would panic if stderr is closed too.
+            let _ = writeln!(io::stderr(), "error: {error:#}");
             ExitCode::from(2)
         }
     }
@@ -96,70 +100,105 @@ fn run(cli: Cli) -> Result<ExitCode> {
             deny,
             config,
         } => {
-            let mut config = config::load(config.as_deref())?;
-            config.now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(config.now, |d| {
-                    i64::try_from(d.as_secs()).unwrap_or(config.now)
-                });
+            let config = settings(config.as_deref())?;
             let sources = files::collect(&paths)?;
             let report = analyze_with(&sources, &config);
             match format {
                 Format::Human => render::human(&sources, &report)?,
-                Format::Json => println!("{}", export::report_json(&sources, &report)),
-                Format::Sarif => println!("{}", export::sarif(&sources, &report)),
+                Format::Json => {
+                    print(|out| writeln!(out, "{}", export::report_json(&sources, &report)))?
+                }
+                Format::Sarif => {
+                    print(|out| writeln!(out, "{}", export::sarif(&sources, &report)))?
+                }
             }
             let fails = |severity: Severity| {
                 severity == Severity::Error || (deny.is_some() && severity == Severity::Warning)
             };
-            Ok(ExitCode::from(
-                if report.findings.iter().any(|d| fails(d.severity)) {
-                    1
-                } else {
-                    0
-                },
-            ))
+            let failed = report.findings.iter().any(|d| fails(d.severity));
+            Ok(ExitCode::from(u8::from(failed)))
         }
-        Command::Graph { paths, format } => {
+        Command::Graph {
+            paths,
+            format,
+            config,
+        } => {
+            let config = settings(config.as_deref())?;
             let sources = files::collect(&paths)?;
-            let report = analyze_with(&sources, &baton_analyzer::Config::default());
+            let report = analyze_with(&sources, &config);
             let graph = &report.graph;
-            match format {
-                GraphFormat::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&export::graph_json(graph, &sources))?
-                ),
-                GraphFormat::Dot => print!("{}", export::dot(graph)),
-                GraphFormat::Mermaid => print!("{}", export::mermaid(graph)),
-            }
+            let text = match format {
+                GraphFormat::Json => {
+                    serde_json::to_string_pretty(&export::graph_json(graph, &sources))? + "\n"
+                }
+                GraphFormat::Dot => export::dot(graph),
+                GraphFormat::Mermaid => export::mermaid(graph),
+            };
+            print(|out| out.write_all(text.as_bytes()))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules => {
-            for r in RULES {
-                println!(
-                    "{:<24} {:<7} {:<8} {}",
-                    r.name,
-                    r.code,
-                    r.severity.as_str(),
-                    r.summary
-                );
-            }
+            print(|out| {
+                for rule in RuleId::ALL.iter().map(|r| r.meta()) {
+                    writeln!(
+                        out,
+                        "{:<26} {:<7} {:<8} {}",
+                        rule.name,
+                        rule.code,
+                        rule.severity.as_str(),
+                        rule.summary
+                    )?;
+                }
+                Ok(())
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule: name } => {
-            let Some(r) = rule(&name) else {
-                eprintln!("error: no rule named `{name}` (see `baton rules`)");
+            let Some(rule) = RuleId::parse(&name).map(RuleId::meta) else {
+                let _ = writeln!(
+                    io::stderr(),
+                    "error: no rule named `{name}` (see `baton rules`)"
+                );
                 return Ok(ExitCode::from(2));
             };
-            println!(
-                "# {} ({}, {} by default)\n\n{}\n\n{}",
-                r.name,
-                r.code,
-                r.severity.as_str(),
-                r.summary,
-                r.docs
-            );
+            print(|out| {
+                writeln!(
+                    out,
+                    "# {} ({}, {} by default)\n\n{}\n\n{}",
+                    rule.name,
+                    rule.code,
+                    rule.severity.as_str(),
+                    rule.summary,
+                    rule.docs
+                )
+            })?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// `baton.toml` (or `--config`), with the current time for the rules that need one.
+fn settings(path: Option<&str>) -> Result<Config> {
+    let mut config = config::load(path)?;
+    config.now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(config.now, |d| {
+            i64::try_from(d.as_secs()).unwrap_or(config.now)
+        });
+    Ok(config)
+}
+
+/// Writes to stdout through a buffer. A reader that went away (`baton rules | head`) ends the
+/// output quietly, as other Unix tools do; other write errors are errors.
+fn print(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    quiet_on_broken_pipe(write(&mut out).and_then(|()| out.flush()))
+}
+
+/// `Ok` for a closed pipe.
+pub(crate) fn quiet_on_broken_pipe(result: io::Result<()>) -> io::Result<()> {
+    match result {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }

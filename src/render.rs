@@ -1,14 +1,20 @@
 //! Human output: findings grouped by file with the source line and a caret, then a summary.
 
-use anyhow::Result;
+use std::io::{self, Write};
+
 use baton_analyzer::source::LineIndex;
 use baton_analyzer::{Report, Severity, SourceFile};
 use codespan_reporting::diagnostic::{Diagnostic, Label, Severity as CodespanSeverity};
-use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use codespan_reporting::files::{Error as FilesError, SimpleFiles};
+use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice};
 use codespan_reporting::term::{self, Config};
 
-pub fn human(sources: &[SourceFile], report: &Report) -> Result<()> {
+/// Prints every finding, then the summary. A reader that went away ends the output quietly.
+pub fn human(sources: &[SourceFile], report: &Report) -> io::Result<()> {
+    crate::quiet_on_broken_pipe(write_human(sources, report))
+}
+
+fn write_human(sources: &[SourceFile], report: &Report) -> io::Result<()> {
     let mut files = SimpleFiles::new();
     for source in sources {
         files.add(source.path.as_str(), source.text.as_str());
@@ -20,7 +26,7 @@ pub fn human(sources: &[SourceFile], report: &Report) -> Result<()> {
     } else {
         ColorChoice::Auto
     };
-    let mut out = StandardStream::stdout(choice);
+    let mut out = BufferedStandardStream::stdout(choice);
     let config = Config::default();
     // One line index per file, so that many findings in a big file stay linear.
     let indexes: Vec<LineIndex> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
@@ -72,22 +78,28 @@ pub fn human(sources: &[SourceFile], report: &Report) -> Result<()> {
             Severity::Info => CodespanSeverity::Note,
         };
         let diagnostic = Diagnostic::new(severity)
-            .with_code(finding.rule)
+            .with_code(finding.rule.name())
             .with_message(&finding.message)
             .with_labels(labels)
             .with_notes(notes);
-        term::emit_to_write_style(&mut out, &config, &files, &diagnostic)?;
+        term::emit_to_write_style(&mut out, &config, &files, &diagnostic).map_err(|error| {
+            match error {
+                FilesError::Io(error) => error,
+                other => io::Error::other(other.to_string()),
+            }
+        })?;
     }
     let count = |s: Severity| report.findings.iter().filter(|d| d.severity == s).count();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    println!(
+    writeln!(
+        out,
         "{}, {}, {} in {}",
         plural(count(Severity::Error), "error"),
         plural(count(Severity::Warning), "warning"),
         plural(count(Severity::Info), "info"),
         plural(sources.len(), "file")
-    );
-    Ok(())
+    )?;
+    out.flush()
 }
 
 /// Longest line shown in a source excerpt, in bytes.

@@ -161,9 +161,11 @@ fn json_metrics_of_the_image_pipeline() {
             .unwrap_or_else(|| panic!("no node {id}"))
     };
     // Fired by the scheduler job and pushed to by the subscription; calls nothing it knows of.
+    // Services are named by project number and region, as their `gcloud` export gives them.
     assert_eq!(
-        node("service:collage"),
-        serde_json::json!({"id": "service:collage", "kind": "service", "name": "collage",
+        node("service:collage@123456789012/europe-west1"),
+        serde_json::json!({"id": "service:collage@123456789012/europe-west1", "kind": "service",
+            "name": "collage", "project": "123456789012", "location": "europe-west1",
             "ca": 2, "ce": 0, "instability": 0.0,
             "sync_in": 0, "sync_out": 0, "async_in": 2, "async_out": 0})
     );

@@ -7,6 +7,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use baton_analyzer::model::{visit_steps, ResourceKind, Workflow};
+use baton_analyzer::RuleId;
 use baton_analyzer::{load, SourceFile, Workspace};
 
 fn corpus_dir() -> PathBuf {
@@ -29,7 +30,10 @@ fn manifest() -> Vec<(String, String)> {
 fn load_one(path: &str) -> Workspace {
     let text =
         std::fs::read_to_string(corpus_dir().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
-    load(&[SourceFile::new(path, text)])
+    load(
+        &[SourceFile::new(path, text)],
+        &baton_analyzer::Limits::default(),
+    )
 }
 
 fn workflows(ws: &Workspace) -> Vec<(&str, &Workflow)> {
@@ -70,7 +74,7 @@ fn whole_corpus_loads_without_panic_and_nothing_is_silently_dropped() {
         }
         *by_kind.entry(kind.clone()).or_default() += ws.resources.len();
         if kind == "workflow" {
-            let parse_error = ws.diagnostics.iter().find(|d| d.rule == "parse-error");
+            let parse_error = ws.diagnostics.iter().find(|d| d.rule == RuleId::ParseError);
             match STRICT_YAML_REJECTS.iter().find(|(p, _)| p == path) {
                 Some((_, line)) => {
                     assert_eq!(parse_error.map(|d| d.loc.line), Some(*line), "{path}")
@@ -175,11 +179,15 @@ fn hand_checked_step_counts_and_positions() {
 fn findings_of(path: &str, rule: &str) -> Vec<(u32, String)> {
     let text =
         std::fs::read_to_string(corpus_dir().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
-    baton_analyzer::analyze(&[SourceFile::new(path, text)])
+    let report = baton_analyzer::analyze(&[SourceFile::new(path, text)]);
+    report
         .findings
-        .into_iter()
-        .filter(|d| d.rule == rule)
-        .map(|d| (d.loc.line, d.subject.unwrap_or_default()))
+        .iter()
+        .filter(|d| d.rule.name() == rule)
+        .map(|d| {
+            let subject = baton_analyzer::export::subject_name(&report, d.subject);
+            (d.loc.line, subject.unwrap_or_default())
+        })
         .collect()
 }
 

@@ -5,10 +5,14 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use baton_analyzer::{analyze, Report, SourceFile};
+use baton_analyzer::{analyze, Report, RuleId, SourceFile};
 
 /// Findings that mean an example file is broken rather than an architecture to review.
-const LOADING_RULES: [&str; 3] = ["parse-error", "invalid-definition", "unrecognized-document"];
+const LOADING_RULES: [RuleId; 3] = [
+    RuleId::ParseError,
+    RuleId::InvalidDefinition,
+    RuleId::UnrecognizedDocument,
+];
 
 /// What one example must give: `(rule, subject)` findings, node count, edge count.
 struct Expected {
@@ -50,7 +54,11 @@ fn expected(example: &str) -> Option<Expected> {
                 ("missing-dead-letter", "notification-on-order-placed"),
                 ("topic-without-subscribers", "order-events-dead-letter"),
                 ("topic-without-subscribers", "order-shipped"),
-                ("unauthenticated-target", "notification-on-order-placed"),
+                // The subject is the push itself: subscription → service.
+                (
+                    "unauthenticated-target",
+                    "notification-on-order-placed → notification",
+                ),
             ],
             nodes: 16,
             edges: 18,
@@ -88,7 +96,10 @@ fn findings(report: &Report) -> BTreeSet<(String, String)> {
     report
         .findings
         .iter()
-        .map(|d| (d.rule.to_string(), d.subject.clone().unwrap_or_default()))
+        .map(|d| {
+            let subject = baton_analyzer::export::subject_name(report, d.subject);
+            (d.rule.to_string(), subject.unwrap_or_default())
+        })
         .collect()
 }
 

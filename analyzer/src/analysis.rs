@@ -1,15 +1,18 @@
 //! The entry point that runs everything: load, build control flow, run the rules.
 
-use crate::diagnostic::Diagnostic;
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Severity, StepRef, SubworkflowRef};
 use crate::flow::SubworkflowFlow;
 use crate::graph::Graph;
-use crate::model::{Resource, ResourceKind, Workflow};
-use crate::rules;
+use crate::model::{Resource, ResourceId, ResourceKind, Workflow};
+use crate::rules::{self, RuleId};
 use crate::source::SourceFile;
 use crate::Workspace;
 
 /// A loaded workflow with the control flow of each of its subworkflows.
 pub struct WorkflowFlow<'a> {
+    pub id: ResourceId,
     pub resource: &'a Resource,
     pub workflow: &'a Workflow,
     /// Same order as `workflow.subworkflows`.
@@ -29,8 +32,10 @@ impl<'a> Analysis<'a> {
         let workflows = workspace
             .resources
             .iter()
-            .filter_map(|resource| match &resource.kind {
+            .enumerate()
+            .filter_map(|(i, resource)| match &resource.kind {
                 ResourceKind::Workflow(workflow) => Some(WorkflowFlow {
+                    id: ResourceId::new(i),
                     resource,
                     workflow,
                     subworkflows: SubworkflowFlow::build_all(workflow),
@@ -47,6 +52,17 @@ impl<'a> Analysis<'a> {
     }
 }
 
+impl WorkflowFlow<'_> {
+    /// The `step`-th step (in [`SubworkflowFlow::steps`]) of the `subworkflow`-th subworkflow.
+    pub fn step_ref(&self, subworkflow: usize, step: usize) -> StepRef {
+        StepRef::new(self.id, subworkflow, step)
+    }
+
+    pub fn subworkflow_ref(&self, subworkflow: usize) -> SubworkflowRef {
+        StepRef::new(self.id, subworkflow, 0).subworkflow()
+    }
+}
+
 /// Loader and rule findings for a set of files.
 pub struct Report {
     pub workspace: Workspace,
@@ -58,8 +74,9 @@ pub struct Report {
 /// User settings (`baton.toml`) and the facts the analyzer cannot know by itself.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Per-rule severity, or `None` to switch a rule off.
-    pub rule_severity: Vec<(String, Option<crate::diagnostic::Severity>)>,
+    /// Rules whose severity the user set (`[rules]` in `baton.toml`); `None` switches a rule
+    /// off, and a rule switched off does not run.
+    pub rules: BTreeMap<RuleId, Option<Severity>>,
     pub thresholds: Thresholds,
     /// Safety limits on the input (`[limits]` in `baton.toml`).
     pub limits: crate::limits::Limits,
@@ -71,12 +88,24 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Config {
         Config {
-            rule_severity: Vec::new(),
+            rules: BTreeMap::new(),
             thresholds: Thresholds::default(),
             limits: crate::limits::Limits::default(),
             // 2027-01-01T00:00:00Z: a fixed instant keeps results reproducible in tests.
             now: 1_798_761_600,
         }
+    }
+}
+
+impl Config {
+    /// False when the user switched `rule` off.
+    pub fn is_enabled(&self, rule: RuleId) -> bool {
+        !matches!(self.rules.get(&rule), Some(None))
+    }
+
+    /// The severity the user gave `rule`, if any.
+    pub fn severity(&self, rule: RuleId) -> Option<Severity> {
+        self.rules.get(&rule).copied().flatten()
     }
 }
 
@@ -108,23 +137,11 @@ pub fn analyze(files: &[SourceFile]) -> Report {
 
 /// Loads and analyzes `files`; `FileId(i)` in findings refers to `files[i]`.
 pub fn analyze_with(files: &[SourceFile], config: &Config) -> Report {
-    let mut workspace = crate::load_with(files, &config.limits);
-    let mut findings = std::mem::take(&mut workspace.diagnostics);
+    let mut workspace = crate::load(files, &config.limits);
+    let loaded = std::mem::take(&mut workspace.diagnostics);
     let analysis = Analysis::new(&workspace, config);
-    rules::check(&analysis, &mut findings);
+    let findings = rules::run(&analysis, files, loaded);
     let graph = analysis.graph;
-    let mut suppressions = crate::suppress::Suppressions::new(files);
-    findings.retain(|d| !suppressions.is_suppressed(d.loc.file, d.loc.line, d.rule));
-    for (rule, severity) in &config.rule_severity {
-        match severity {
-            Some(severity) => findings
-                .iter_mut()
-                .filter(|d| d.rule == rule)
-                .for_each(|d| d.severity = *severity),
-            None => findings.retain(|d| d.rule != rule),
-        }
-    }
-    findings.sort_by(|a, b| (a.loc, a.rule, &a.message).cmp(&(b.loc, b.rule, &b.message)));
     Report {
         workspace,
         graph,

@@ -23,9 +23,10 @@ mod suppress;
 pub mod tree;
 
 pub use analysis::{analyze, analyze_with, Config, Report, Thresholds};
-pub use diagnostic::{Diagnostic, Related, Severity};
+pub use diagnostic::{Diagnostic, Related, Severity, StepRef, Subject, SubworkflowRef};
 pub use limits::Limits;
-pub use model::{Resource, ResourceKind};
+pub use model::{Resource, ResourceId, ResourceKind};
+pub use rules::RuleId;
 pub use source::{FileId, Loc, Pos, SourceFile};
 
 /// Everything loaded from a set of files.
@@ -34,21 +35,41 @@ pub struct Workspace {
     pub resources: Vec<Resource>,
     /// Loader findings (`parse-error`, `unrecognized-document`, `invalid-definition`).
     pub diagnostics: Vec<Diagnostic>,
+    /// The folder of each file, by [`FileId`]: resources that name no project are told
+    /// apart by it.
+    folders: Vec<String>,
 }
 
-/// Loads every file with the default [`Limits`]; `FileId(i)` in the result refers to `files[i]`.
-pub fn load(files: &[SourceFile]) -> Workspace {
-    load_with(files, &Limits::default())
+impl Workspace {
+    pub fn resource(&self, id: ResourceId) -> Option<&Resource> {
+        self.resources.get(id.index())
+    }
+
+    /// The folder `file` is in, as its path gives it (`""` for a bare file name).
+    pub fn folder(&self, file: FileId) -> &str {
+        self.folders.get(file.0 as usize).map_or("", String::as_str)
+    }
 }
 
 /// Loads every file; `FileId(i)` in the result refers to `files[i]`.
-pub fn load_with(files: &[SourceFile], limits: &Limits) -> Workspace {
+pub fn load(files: &[SourceFile], limits: &Limits) -> Workspace {
     let mut workspace = Workspace::default();
     for (i, file) in files.iter().enumerate() {
         let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
         let loaded = load::load_source(id, file, limits);
+        let base = workspace.resources.len();
         workspace.resources.extend(loaded.resources);
-        workspace.diagnostics.extend(loaded.diagnostics);
+        workspace
+            .diagnostics
+            .extend(loaded.diagnostics.into_iter().map(|mut d| {
+                if let Subject::Resource(local) = d.subject {
+                    d.subject = Subject::Resource(ResourceId::new(base + local.index()));
+                }
+                d
+            }));
+        let path = file.path.replace('\\', "/");
+        let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+        workspace.folders.push(folder.to_string());
     }
     workspace
 }

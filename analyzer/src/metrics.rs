@@ -311,7 +311,7 @@ fn chain_key(graph: &Graph, candidate: EdgeIndex, current: EdgeIndex) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::{Edge, EdgeKind, NodeKind};
+    use crate::graph::{Edge, EdgeKind, NodeKey, NodeKind};
     use crate::source::Loc;
 
     /// A graph from `a -> b` pairs of workflow names, with the given edge kind.
@@ -322,8 +322,8 @@ mod tests {
                 line: i as u32 + 1,
                 ..Loc::default()
             };
-            let from = graph.ensure(NodeKind::Workflow, a, loc);
-            let to = graph.ensure(NodeKind::Workflow, b, loc);
+            let from = graph.ensure(NodeKey::global(NodeKind::Workflow, *a), loc);
+            let to = graph.ensure(NodeKey::global(NodeKind::Workflow, *b), loc);
             graph.connect(from, to, Edge::new(*kind, loc, ""));
         }
         graph
@@ -366,7 +366,7 @@ mod tests {
     #[test]
     fn an_isolated_node_has_no_instability() {
         let mut graph = Graph::default();
-        graph.ensure(NodeKind::Service, "alone", Loc::default());
+        graph.ensure(NodeKey::global(NodeKind::Service, "alone"), Loc::default());
         let m = metrics(&graph);
         assert_eq!(m.nodes[0].instability, None);
         assert_eq!(m.system.sync_share, None);
@@ -438,7 +438,7 @@ mod tests {
     #[test]
     fn soft_self_loops_are_not_cycles() {
         let mut graph = Graph::default();
-        let s = graph.ensure(NodeKind::Service, "s", Loc::default());
+        let s = graph.ensure(NodeKey::global(NodeKind::Service, "s"), Loc::default());
         let mut edge = Edge::new(SyncCall, Loc::default(), "env SELF_URL");
         edge.soft = true;
         graph.connect(s, s, edge);

@@ -4,6 +4,20 @@
 use crate::source::Loc;
 use crate::tree::Node;
 
+/// Index of a resource in [`crate::Workspace::resources`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceId(pub u32);
+
+impl ResourceId {
+    pub fn new(index: usize) -> ResourceId {
+        ResourceId(u32::try_from(index).unwrap_or(u32::MAX))
+    }
+
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// One recognised resource (a workflow, trigger, queue, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resource {
@@ -85,6 +99,21 @@ pub struct Subworkflow {
     pub loc: Loc,
     pub params: Vec<Param>,
     pub steps: Vec<Step>,
+}
+
+impl Subworkflow {
+    /// The `index`-th step in source order at every depth (as [`visit_steps`] visits them).
+    pub fn step(&self, index: usize) -> Option<&Step> {
+        let mut found = None;
+        let mut i = 0;
+        visit_steps(&self.steps, &mut |step| {
+            if i == index {
+                found = Some(step);
+            }
+            i += 1;
+        });
+        found
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -7,6 +7,7 @@
 //! call. Connector calls (`googleapis.*`) retry by themselves and are never listed here.
 
 use crate::analysis::WorkflowFlow;
+use crate::diagnostic::StepRef;
 use crate::flow::{CallKind, SubworkflowFlow};
 use crate::model::{Call, Retry, Step, StepBody, StepKind};
 
@@ -25,6 +26,8 @@ pub const HTTP_FUNCTIONS: [&str; 6] = [
 pub struct HttpCall<'a> {
     /// The named step that makes the call.
     pub step: &'a Step,
+    /// The same step, as a subject.
+    pub at: StepRef,
     pub call: &'a Call,
     /// The subworkflow holding the step.
     pub subworkflow: &'a str,
@@ -120,6 +123,7 @@ pub fn http_calls<'a>(wf: &WorkflowFlow<'a>) -> Vec<HttpCall<'a>> {
                     .filter(|(call, _)| is_http(&call.function.value))
                     .map(|(call, retried)| HttpCall {
                         step: flow_step.step,
+                        at: wf.step_ref(s, i),
                         call,
                         subworkflow: &flow.subworkflow.name,
                         retried,

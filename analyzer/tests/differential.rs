@@ -62,7 +62,10 @@ fn analyzer_reachability_matches_an_independent_executor() {
 
 fn check(wf: &Workflow<Target>) -> Result<(), TestCaseError> {
     let yaml = ast::yaml(wf);
-    let workspace = baton_analyzer::load(&[SourceFile::new("generated.workflows.yaml", &*yaml)]);
+    let workspace = baton_analyzer::load(
+        &[SourceFile::new("generated.workflows.yaml", &*yaml)],
+        &baton_analyzer::Limits::default(),
+    );
     if !workspace.diagnostics.is_empty() {
         let messages: Vec<String> = workspace
             .diagnostics

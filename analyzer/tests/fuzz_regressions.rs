@@ -9,6 +9,7 @@
 use baton_analyzer::export::{dot, graph_json, mermaid, report_json, sarif};
 use baton_analyzer::layout::{interaction_layout, Direction, Options};
 use baton_analyzer::tree::{self, Limits};
+use baton_analyzer::RuleId;
 use baton_analyzer::{analyze, Loc, SourceFile};
 
 /// Panics unless `loc` is in one of `files`, on line 1 to the line count + 1.
@@ -28,9 +29,9 @@ fn assert_loc_exists(files: &[SourceFile], loc: Loc, what: &str) {
 fn pipeline(files: &[SourceFile]) {
     let report = analyze(files);
     for d in &report.findings {
-        assert_loc_exists(files, d.loc, d.rule);
+        assert_loc_exists(files, d.loc, d.rule.name());
         for related in &d.related {
-            assert_loc_exists(files, related.loc, d.rule);
+            assert_loc_exists(files, related.loc, d.rule.name());
         }
     }
     for direction in [Direction::TopDown, Direction::LeftRight] {
@@ -124,7 +125,10 @@ fn lone_carriage_return_in_embedded_source_keeps_findings_in_the_file() {
     let text = "name: projects/p/locations/l/workflows/w\nsourceContents: |\n  main:\r\r\r\r    steps:\r      - a:\r          next: nowhere\n";
     let files = one_file(text);
     let report = analyze(&files);
-    let undefined = report.findings.iter().find(|d| d.rule == "undefined-step");
+    let undefined = report
+        .findings
+        .iter()
+        .find(|d| d.rule == RuleId::UndefinedStep);
     assert_eq!(undefined.map(|d| d.loc.line), Some(3));
     pipeline(&files);
 }
@@ -156,7 +160,10 @@ fn embedded_source_starting_with_blank_lines_keeps_its_lines() {
     let text = "name: projects/p/locations/l/workflows/w\nsourceContents: |\n\n  \n  main:\n    steps:\n      - a:\n          next: nowhere\n";
     let files = one_file(text);
     let report = analyze(&files);
-    let undefined = report.findings.iter().find(|d| d.rule == "undefined-step");
+    let undefined = report
+        .findings
+        .iter()
+        .find(|d| d.rule == RuleId::UndefinedStep);
     assert_eq!(undefined.map(|d| (d.loc.line, d.loc.column)), Some((8, 17)));
     pipeline(&files);
 }

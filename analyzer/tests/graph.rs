@@ -6,6 +6,7 @@ use std::path::Path;
 
 use baton_analyzer::graph::{EdgeKind, Graph, NodeKind};
 use baton_analyzer::{analyze, SourceFile};
+use petgraph::graph::NodeIndex;
 
 fn load_dir(dir: &Path) -> Vec<SourceFile> {
     let mut files: Vec<SourceFile> = std::fs::read_dir(dir)
@@ -24,16 +25,24 @@ fn load_dir(dir: &Path) -> Vec<SourceFile> {
 }
 
 fn edges(graph: &Graph) -> BTreeSet<(String, &'static str, String)> {
+    edges_by(graph, |n| graph.node(n).id.clone())
+}
+
+/// `kind:name`, as the oracle names nodes (it has no projects).
+fn oracle_name(graph: &Graph, n: NodeIndex) -> String {
+    format!("{}:{}", graph.node(n).kind.as_str(), graph.node(n).name)
+}
+
+fn edges_by(
+    graph: &Graph,
+    name: impl Fn(NodeIndex) -> String,
+) -> BTreeSet<(String, &'static str, String)> {
     graph
         .graph
         .edge_indices()
         .map(|e| {
             let (a, b) = graph.graph.edge_endpoints(e).unwrap();
-            (
-                graph.node(a).id.clone(),
-                graph.graph[e].kind.as_str(),
-                graph.node(b).id.clone(),
-            )
+            (name(a), graph.graph[e].kind.as_str(), name(b))
         })
         .collect()
 }
@@ -48,7 +57,7 @@ fn image_pipeline_matches_the_oracle() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/examples/image-pipeline");
     let report = analyze(&load_dir(&dir));
     let graph = &report.graph;
-    let nodes: BTreeSet<&str> = graph.nodes().map(|n| graph.node(n).id.as_str()).collect();
+    let nodes: BTreeSet<String> = graph.nodes().map(|n| oracle_name(graph, n)).collect();
     let expected_nodes = [
         "event-source:uploaded-pictures-pic-demo",
         "trigger:on-image-uploaded",
@@ -67,12 +76,15 @@ fn image_pipeline_matches_the_oracle() {
         // Not in the oracle's service graph: the second workflow file of the example.
         "workflow:delete-cleanup",
     ];
-    assert_eq!(nodes, expected_nodes.into_iter().collect());
+    assert_eq!(
+        nodes,
+        expected_nodes.into_iter().map(String::from).collect()
+    );
     // Only the DLQ topic is referenced without being defined.
-    let undefined: Vec<&str> = graph
+    let undefined: Vec<String> = graph
         .nodes()
         .filter(|&n| !graph.is_defined(n) && graph.node(n).kind.is_loadable())
-        .map(|n| graph.node(n).id.as_str())
+        .map(|n| oracle_name(graph, n))
         .collect();
     assert_eq!(undefined, ["topic:thumbnail-created-dlq"]);
 
@@ -146,11 +158,17 @@ fn image_pipeline_matches_the_oracle() {
             "topic:thumbnail-created-dlq",
         ),
     ]);
-    assert_eq!(edges(graph), expected);
+    assert_eq!(edges_by(graph, |n| oracle_name(graph, n)), expected);
 
     // Edge details the oracle names: the event types, the soft env edge, the retries.
+    let by_name = |name: &str| {
+        graph
+            .nodes()
+            .find(|&n| oracle_name(graph, n) == name)
+            .unwrap()
+    };
     let edge = |from: &str, to: &str| {
-        let (a, b) = (graph.find(from).unwrap(), graph.find(to).unwrap());
+        let (a, b) = (by_name(from), by_name(to));
         &graph.graph[graph.graph.find_edge(a, b).unwrap()]
     };
     assert_eq!(
@@ -254,13 +272,25 @@ main:
     )]);
     let got = edges(&graph);
     let want: BTreeSet<_> = [
-        ("workflow:w", "enqueue", "queue:orders"),
-        ("queue:orders", "dispatch", "function:handle-order"),
-        ("workflow:w", "publish", "topic:orders-created"),
+        ("workflow:w", "enqueue", "queue:orders@-/europe-west1"),
+        (
+            "queue:orders@-/europe-west1",
+            "dispatch",
+            "function:handle-order@demo/europe-west1",
+        ),
+        ("workflow:w", "publish", "topic:orders-created@demo"),
         ("workflow:w", "sync-call", "event-source:reports-bucket"),
-        ("workflow:w", "start-execution", "workflow:child"),
+        (
+            "workflow:w",
+            "start-execution",
+            "workflow:child@demo/europe-west1",
+        ),
         ("workflow:w", "sync-call", "workflow:other"),
-        ("workflow:w", "start-execution", "workflow:third"),
+        (
+            "workflow:w",
+            "start-execution",
+            "workflow:third@demo/europe-west1",
+        ),
         (
             "workflow:w",
             "sync-call",

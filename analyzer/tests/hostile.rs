@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use baton_analyzer::tree::{self, Limits, Node, Value};
+use baton_analyzer::RuleId;
 use baton_analyzer::{analyze, analyze_with, Config, Diagnostic, FileId, Report, SourceFile};
 
 const NEIGHBOUR: &str = "\
@@ -47,7 +48,10 @@ fn neighbour_view(report: &Report) -> (String, Vec<String>) {
 fn check(hostile: SourceFile, config: &Config) -> Vec<Diagnostic> {
     let alone = analyze_with(&[neighbour()], config);
     assert!(
-        alone.findings.iter().any(|d| d.rule == "unreachable-step"),
+        alone
+            .findings
+            .iter()
+            .any(|d| d.rule == RuleId::UnreachableStep),
         "the neighbour has a finding of its own"
     );
     let together = analyze_with(&[neighbour(), hostile], config);
@@ -68,7 +72,7 @@ fn expect(findings: &[Diagnostic], rule: &str, line: u32, text: &str) {
     assert!(
         findings
             .iter()
-            .any(|d| d.rule == rule && d.loc.line == line && d.message.contains(text)),
+            .any(|d| d.rule.name() == rule && d.loc.line == line && d.message.contains(text)),
         "expected `{rule}` at line {line} containing {text:?}, got:\n{}",
         show(findings)
     );
@@ -136,7 +140,7 @@ fn deep_nesting() {
         assert!(
             findings
                 .iter()
-                .any(|d| d.rule == "parse-error" && d.loc.line >= 1),
+                .any(|d| d.rule == RuleId::ParseError && d.loc.line >= 1),
             "{name}: {}",
             show(&findings)
         );
@@ -304,7 +308,7 @@ fn bom_and_crlf() {
     let text = format!("\u{feff}{}", NEIGHBOUR.replace('\n', "\r\n"));
     let report = analyze(&[SourceFile::new("crlf.yaml", text)]);
     let alone = analyze(&[neighbour()]);
-    let lines = |r: &Report| -> Vec<(u32, u32, &str)> {
+    let lines = |r: &Report| -> Vec<(u32, u32, RuleId)> {
         r.findings
             .iter()
             .map(|d| (d.loc.line, d.loc.column, d.rule))
@@ -388,7 +392,7 @@ main:
         report
             .findings
             .iter()
-            .all(|d| d.rule != "undefined-step" && d.rule != "invalid-definition"),
+            .all(|d| d.rule != RuleId::UndefinedStep && d.rule != RuleId::InvalidDefinition),
         "{}",
         show(&report.findings)
     );
@@ -398,7 +402,7 @@ main:
     assert_eq!(doc.get("yes").and_then(Node::as_str), Some("no"));
     let findings = check(SourceFile::new("bools.yaml", text), &Config::default());
     assert!(
-        findings.iter().all(|d| d.rule != "parse-error"),
+        findings.iter().all(|d| d.rule != RuleId::ParseError),
         "{}",
         show(&findings)
     );
@@ -464,7 +468,7 @@ other: [1, 2]
     let findings = check(SourceFile::new("wrong.yaml", text), &Config::default());
     let got: Vec<u32> = findings
         .iter()
-        .filter(|d| d.rule == "invalid-definition")
+        .filter(|d| d.rule == RuleId::InvalidDefinition)
         .map(|d| d.loc.line)
         .collect();
     for line in expected_lines {
@@ -580,7 +584,10 @@ fn node_keys(node: &Node) -> usize {
 
 /// The model of one file with positions erased, to tell whether a field is read at all.
 fn model(text: &str) -> String {
-    let ws = baton_analyzer::load(&[SourceFile::new("x.yaml", text)]);
+    let ws = baton_analyzer::load(
+        &[SourceFile::new("x.yaml", text)],
+        &baton_analyzer::Limits::default(),
+    );
     let mut out = String::new();
     let debug = format!("{:?}", ws.resources);
     let mut rest = debug.as_str();
@@ -653,8 +660,9 @@ fn wrong_types_in_every_field_of_every_resource_kind() {
                 // A wrong type in a field that tells what the document is (`apiVersion`,
                 // `kind`, `name`, `queue:`) makes it unrecognised instead.
                 let located = report.findings.iter().any(|d| {
-                    (d.loc.line == line && matches!(d.rule, "invalid-definition" | "parse-error"))
-                        || (d.loc.line == 1 && d.rule == "unrecognized-document")
+                    (d.loc.line == line
+                        && matches!(d.rule, RuleId::InvalidDefinition | RuleId::ParseError))
+                        || (d.loc.line == 1 && d.rule == RuleId::UnrecognizedDocument)
                 });
                 if !located {
                     eprintln!("{wrong}\n{}", show(&report.findings));

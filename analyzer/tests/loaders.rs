@@ -1,6 +1,7 @@
 //! Loader tests over hand-written fixtures: one per input shape, plus broken input.
 
 use baton_analyzer::model::*;
+use baton_analyzer::RuleId;
 use baton_analyzer::{load, Diagnostic, Severity, SourceFile, Workspace};
 
 fn fixture(name: &str) -> SourceFile {
@@ -10,7 +11,7 @@ fn fixture(name: &str) -> SourceFile {
 }
 
 fn load_fixture(name: &str) -> Workspace {
-    load(&[fixture(name)])
+    load(&[fixture(name)], &baton_analyzer::Limits::default())
 }
 
 fn resource<'a>(ws: &'a Workspace, name: &str) -> &'a Resource {
@@ -396,7 +397,7 @@ fn config_connector_resources() {
     let skipped: Vec<_> = ws
         .diagnostics
         .iter()
-        .filter(|d| d.rule == "unrecognized-document")
+        .filter(|d| d.rule == RuleId::UnrecognizedDocument)
         .collect();
     assert_eq!(skipped.len(), 1);
     assert_eq!(
@@ -408,10 +409,13 @@ fn config_connector_resources() {
 
 #[test]
 fn syntax_error_is_located_and_other_files_still_load() {
-    let ws = load(&[fixture("broken.yaml"), fixture("list-pubsub.json")]);
+    let ws = load(
+        &[fixture("broken.yaml"), fixture("list-pubsub.json")],
+        &baton_analyzer::Limits::default(),
+    );
     let errs = errors(&ws);
     assert_eq!(errs.len(), 1);
-    assert_eq!(errs[0].rule, "parse-error");
+    assert_eq!(errs[0].rule, RuleId::ParseError);
     assert_eq!(errs[0].loc.file.0, 0);
     assert_eq!(errs[0].loc.line, 7, "{}", errs[0].message);
     assert_eq!(ws.resources.len(), 2, "the JSON file still loads");
@@ -425,7 +429,8 @@ fn wrong_types_are_located_errors_and_the_rest_loads() {
         .map(|d| (d.rule, d.loc.line, d.message.clone()))
         .collect();
     assert!(
-        errs.iter().all(|(rule, ..)| *rule == "invalid-definition"),
+        errs.iter()
+            .all(|(rule, ..)| *rule == RuleId::InvalidDefinition),
         "{errs:?}"
     );
     let lines: Vec<u32> = errs.iter().map(|(_, line, _)| *line).collect();
@@ -457,7 +462,10 @@ fn wrong_types_are_located_errors_and_the_rest_loads() {
 
 #[test]
 fn crlf_and_bom_are_fine() {
-    let ws = load(&[fixture("crlf.yaml"), fixture("bom.yaml")]);
+    let ws = load(
+        &[fixture("crlf.yaml"), fixture("bom.yaml")],
+        &baton_analyzer::Limits::default(),
+    );
     assert!(ws.diagnostics.is_empty(), "{:?}", ws.diagnostics);
     let names: Vec<_> = ws.resources.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["crlf", "bom"]);
@@ -465,11 +473,14 @@ fn crlf_and_bom_are_fine() {
 
 #[test]
 fn unrecognised_and_empty_documents_are_infos() {
-    let ws = load(&[
-        SourceFile::new("a.yaml", "just: a map\n"),
-        SourceFile::new("b.yaml", ""),
-        SourceFile::new("c.json", "42"),
-    ]);
+    let ws = load(
+        &[
+            SourceFile::new("a.yaml", "just: a map\n"),
+            SourceFile::new("b.yaml", ""),
+            SourceFile::new("c.json", "42"),
+        ],
+        &baton_analyzer::Limits::default(),
+    );
     assert!(ws.resources.is_empty());
     let found: Vec<_> = ws
         .diagnostics
@@ -479,9 +490,9 @@ fn unrecognised_and_empty_documents_are_infos() {
     assert_eq!(
         found,
         [
-            ("unrecognized-document", Severity::Info, 0),
-            ("unrecognized-document", Severity::Info, 1),
-            ("unrecognized-document", Severity::Info, 2)
+            (RuleId::UnrecognizedDocument, Severity::Info, 0),
+            (RuleId::UnrecognizedDocument, Severity::Info, 1),
+            (RuleId::UnrecognizedDocument, Severity::Info, 2)
         ]
     );
 }
@@ -507,7 +518,7 @@ fn image_pipeline_example_loads_completely() {
             std::fs::read_to_string(format!("{dir}/{name}")).unwrap(),
         ));
     }
-    let ws = load(&files);
+    let ws = load(&files, &baton_analyzer::Limits::default());
     assert!(ws.diagnostics.is_empty(), "{:?}", ws.diagnostics);
     let mut names: Vec<_> = ws
         .resources

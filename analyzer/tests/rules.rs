@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use baton_analyzer::rules::RULES;
+use baton_analyzer::RuleId;
 use baton_analyzer::{analyze, SourceFile};
 
 fn fixtures(rule: &str) -> Vec<(String, String)> {
@@ -44,7 +44,7 @@ fn markers(text: &str) -> Vec<(u32, String)> {
 #[test]
 fn every_rule_has_docs_with_the_fixed_headings() {
     let mut codes = BTreeSet::new();
-    for rule in RULES {
+    for rule in RuleId::ALL.iter().map(|r| r.meta()) {
         for heading in [
             "## What it finds",
             "## Why it matters",
@@ -70,7 +70,7 @@ fn every_rule_has_docs_with_the_fixed_headings() {
 
 #[test]
 fn every_rule_triggers_on_its_bad_fixtures_and_only_there() {
-    for rule in RULES {
+    for rule in RuleId::ALL.iter().map(|r| r.meta()) {
         let files = fixtures(rule.name);
         let bad: Vec<_> = files
             .iter()
@@ -104,7 +104,7 @@ fn every_rule_triggers_on_its_bad_fixtures_and_only_there() {
                 let got: Vec<u32> = report
                     .findings
                     .iter()
-                    .filter(|d| d.rule == checked)
+                    .filter(|d| d.rule.name() == checked)
                     .map(|d| d.loc.line)
                     .collect();
                 let messages: Vec<String> = report
@@ -126,7 +126,7 @@ fn every_rule_triggers_on_its_bad_fixtures_and_only_there() {
             let wrong: Vec<String> = report
                 .findings
                 .iter()
-                .filter(|d| d.rule == rule.name)
+                .filter(|d| d.rule.name() == rule.name)
                 .map(|d| format!("{}: {}", d.loc.line, d.message))
                 .collect();
             assert!(

@@ -15,7 +15,19 @@ fn ignore_comments_suppress_only_the_named_rule_where_they_are() {
     let found: Vec<_> = report
         .findings
         .iter()
-        .map(|d| (d.rule, d.subject.as_deref().unwrap_or("")))
+        .map(|d| {
+            let subject = baton_analyzer::export::subject_name(&report, d.subject);
+            (d.rule.name(), subject.unwrap_or_default())
+        })
         .collect();
-    assert_eq!(found, [("unreachable-step", "still_reported")]);
+    // `duplicate-step` in the comment above `also_kept` silences nothing: it is reported.
+    assert_eq!(
+        found,
+        [
+            ("unused-suppression", String::new()),
+            ("unreachable-step", "still_reported".to_string())
+        ]
+    );
+    let unused = &report.findings[0];
+    assert_eq!((unused.loc.line, unused.loc.column), (7, 39));
 }

@@ -164,7 +164,7 @@ pub fn check_layout(layout: &Layout) {
 /// Loads one steered document and checks its findings.
 pub fn load_one(text: String) {
     let files = [SourceFile::new("fuzz.yaml", text)];
-    let workspace = baton_analyzer::load(&files);
+    let workspace = baton_analyzer::load(&files, &baton_analyzer::Limits::default());
     check_findings(&files, &workspace.diagnostics);
     for resource in &workspace.resources {
         check_loc(&files, resource.loc, &format!("resource {}", resource.name));

@@ -1,5 +1,6 @@
-//! `{"nodes":[{"id","kind","name","file","line"}],"edges":[{"from","to","kind"}]}` plus
-//! details (labels, locations, whether a node is defined or only referenced).
+//! `{"nodes":[{"id","kind","name","project","location","file","line"}],"edges":[{"from","to","kind"}]}`
+//! plus details (labels, locations, whether a node is defined or only referenced). `project`
+//! and `location` are `null` where the input does not say them.
 
 use serde_json::{json, Value};
 
@@ -16,6 +17,8 @@ pub fn graph_json(graph: &Graph, files: &[SourceFile]) -> Value {
                 "id": node.id,
                 "kind": node.kind.as_str(),
                 "name": node.name,
+                "project": node.project,
+                "location": node.location,
                 "file": path(files, node.loc),
                 "line": node.loc.line,
                 "defined": node.resource.is_some(),

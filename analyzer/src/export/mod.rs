@@ -5,12 +5,14 @@ mod graph_json;
 mod mermaid;
 mod report_json;
 mod sarif;
+mod subject;
 
 pub use dot::dot;
 pub use graph_json::graph_json;
 pub use mermaid::mermaid;
 pub use report_json::report_json;
 pub use sarif::sarif;
+pub use subject::{subject_json, subject_name};
 
 use crate::source::{Loc, SourceFile};
 

@@ -13,13 +13,13 @@ pub fn report_json(sources: &[SourceFile], report: &Report) -> String {
         .findings
         .iter()
         .map(|d| {
-            let rule = crate::rules::rule(d.rule);
             json!({
-                "rule": d.rule,
-                "code": rule.map_or("", |r| r.code),
+                "rule": d.rule.name(),
+                "code": d.rule.code(),
                 "severity": d.severity.as_str(),
                 "message": d.message,
-                "subject": d.subject,
+                "subject": super::subject_name(report, d.subject),
+                "about": super::subject_json(report, d.subject),
                 "file": path(d.loc),
                 "line": d.loc.line,
                 "column": d.loc.column,
@@ -39,6 +39,8 @@ pub fn report_json(sources: &[SourceFile], report: &Report) -> String {
                 "id": m.id,
                 "kind": node.kind.as_str(),
                 "name": node.name,
+                "project": node.project,
+                "location": node.location,
                 "ca": m.ca,
                 "ce": m.ce,
                 "instability": m.instability,

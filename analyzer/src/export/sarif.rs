@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::rules::{Rule, RULES};
+use crate::rules::{Rule, RuleId};
 use crate::source::LineIndex;
 use crate::{Loc, Report, Severity, SourceFile};
 use serde_json::{json, Map, Value};
@@ -44,14 +44,12 @@ pub fn sarif(sources: &[SourceFile], report: &Report) -> String {
         .iter()
         .map(|d| {
             let mut result = json!({
-                "ruleId": d.rule,
+                "ruleId": d.rule.name(),
+                "ruleIndex": d.rule.index(),
                 "level": level(d.severity),
                 "message": {"text": d.message},
                 "locations": [{"physicalLocation": location(d.loc)}],
             });
-            if let Some(index) = RULES.iter().position(|r| r.name == d.rule) {
-                result["ruleIndex"] = json!(index);
-            }
             if !d.related.is_empty() {
                 result["relatedLocations"] = d
                     .related
@@ -75,13 +73,13 @@ pub fn sarif(sources: &[SourceFile], report: &Report) -> String {
                 .unwrap_or("")
                 .trim();
             let uri = uris.get(d.loc.file.0 as usize).map_or("", String::as_str);
-            let subject = d.subject.as_deref().unwrap_or("");
-            let hash = fnv1a(&[d.rule, uri, subject, line]);
+            let subject = super::subject_name(report, d.subject);
+            let hash = fnv1a(&[d.rule.name(), uri, subject.as_deref().unwrap_or(""), line]);
             let occurrence = seen_fingerprints.entry(hash).or_insert(0);
             *occurrence += 1;
             result["partialFingerprints"] =
                 json!({FINGERPRINT_KEY: format!("{hash:016x}:{occurrence}")});
-            if let Some(subject) = &d.subject {
+            if let Some(subject) = subject {
                 result["properties"] = json!({"subject": subject});
             }
             result
@@ -90,7 +88,7 @@ pub fn sarif(sources: &[SourceFile], report: &Report) -> String {
     let mut driver = json!({
         "name": "baton",
         "version": env!("CARGO_PKG_VERSION"),
-        "rules": RULES.iter().map(rule_descriptor).collect::<Vec<_>>(),
+        "rules": RuleId::ALL.iter().map(|r| rule_descriptor(r.meta())).collect::<Vec<_>>(),
     });
     // Cargo sets these to "" when Cargo.toml has no such field.
     let homepage = [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")]

@@ -4,6 +4,7 @@
 //! that cannot be named statically becomes an `unresolved` node rather than being dropped.
 
 pub mod causal;
+mod key;
 mod resources;
 pub mod url;
 pub mod values;
@@ -15,9 +16,10 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
-use crate::model::Auth;
+use crate::model::{Auth, ResourceId};
 use crate::source::Loc;
 use crate::Workspace;
+pub use key::{NodeKey, Part, Target};
 use url::UrlTarget;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -67,6 +69,19 @@ impl NodeKind {
         matches!(
             self,
             NodeKind::Workflow | NodeKind::Service | NodeKind::Function | NodeKind::External
+        )
+    }
+
+    /// Kinds whose resources live in a location (a region), not in the project as a whole.
+    pub fn has_location(self) -> bool {
+        matches!(
+            self,
+            NodeKind::Workflow
+                | NodeKind::Service
+                | NodeKind::Function
+                | NodeKind::Trigger
+                | NodeKind::Queue
+                | NodeKind::Job
         )
     }
 
@@ -137,14 +152,69 @@ pub enum Attempts {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
-    /// Stable id: `<kind>:<name>`, e.g. `service:thumbnails`.
+    /// Stable and unique: [`NodeKey`] as text (`queue:jobs@alpha/us-central1`), with `#2`,
+    /// `#3`... when two keys read the same (same-named definitions in two folders).
     pub id: String,
     pub kind: NodeKind,
     pub name: String,
+    pub project: Option<String>,
+    pub location: Option<String>,
+    /// The folder of a definition that names no project.
+    pub origin: Option<String>,
+    /// Unresolved targets: the node whose text they are.
+    pub scope: Option<String>,
     /// The definition, or the first reference when the node is not defined in the input.
     pub loc: Loc,
-    /// Index into [`Workspace::resources`] when the node is defined in the input.
-    pub resource: Option<usize>,
+    /// The first definition of the node in the input, if any.
+    pub resource: Option<ResourceId>,
+}
+
+impl Node {
+    fn new(key: NodeKey, loc: Loc) -> Node {
+        Node {
+            id: key.base_id(),
+            kind: key.kind,
+            name: key.name,
+            project: key.project,
+            location: key.location,
+            origin: key.origin,
+            scope: key.scope,
+            loc,
+            resource: None,
+        }
+    }
+
+    pub fn key(&self) -> NodeKey {
+        NodeKey {
+            kind: self.kind,
+            name: self.name.clone(),
+            project: self.project.clone(),
+            location: self.location.clone(),
+            origin: self.origin.clone(),
+            scope: self.scope.clone(),
+        }
+    }
+
+    /// The name with what is known of project and location, as Google writes full names:
+    /// `projects/alpha/locations/us-central1/…/jobs`, or just `jobs`.
+    pub fn qualified_name(&self) -> String {
+        match (&self.project, &self.location) {
+            (None, None) => self.name.clone(),
+            (Some(p), None) => format!("projects/{p}/…/{}", self.name),
+            (None, Some(l)) => format!("locations/{l}/…/{}", self.name),
+            (Some(p), Some(l)) => format!("projects/{p}/locations/{l}/…/{}", self.name),
+        }
+    }
+}
+
+/// A reference that could mean several loaded resources: it has a node of its own.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ambiguity {
+    /// The reference's own node.
+    pub node: NodeIndex,
+    /// Where the reference is written.
+    pub loc: Loc,
+    pub candidates: Vec<NodeIndex>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -193,9 +263,21 @@ impl Edge {
 #[derive(Debug, Default)]
 pub struct Graph {
     pub graph: DiGraph<Node, Edge>,
-    index: HashMap<String, NodeIndex>,
+    index: HashMap<NodeKey, NodeIndex>,
+    /// Defined nodes by kind and name: what references resolve to.
+    defined: HashMap<(NodeKind, String), Vec<NodeIndex>>,
     /// Hosts that loaded services answer on (`status.url` and friends).
     hosts: HashMap<String, NodeIndex>,
+    /// The node of each resource, by [`ResourceId`].
+    resource_nodes: Vec<NodeIndex>,
+    ambiguities: Vec<Ambiguity>,
+}
+
+/// What a reference may mean among the defined nodes.
+enum Choice {
+    One(NodeIndex),
+    None,
+    Several(Vec<NodeIndex>),
 }
 
 impl Graph {
@@ -205,68 +287,203 @@ impl Graph {
         resources::declare(&mut graph, workspace);
         resources::connect(&mut graph, workspace);
         workflows::connect(&mut graph, workspace);
+        graph.unify_references();
+        graph.assign_ids();
         graph
     }
 
+    /// The node whose [`Node::id`] is `id`.
     pub fn find(&self, id: &str) -> Option<NodeIndex> {
-        self.index.get(id).copied()
+        self.graph.node_indices().find(|&n| self.graph[n].id == id)
+    }
+
+    /// The node of `key`.
+    pub fn find_key(&self, key: &NodeKey) -> Option<NodeIndex> {
+        self.index.get(key).copied()
     }
 
     pub fn node(&self, n: NodeIndex) -> &Node {
         &self.graph[n]
     }
 
-    /// The node of `kind` named `name`, added (at `loc`) when missing.
-    pub fn ensure(&mut self, kind: NodeKind, name: &str, loc: Loc) -> NodeIndex {
-        let id = format!("{}:{name}", kind.as_str());
-        if let Some(&n) = self.index.get(&id) {
+    /// The node a loaded resource became (twins of one resource share it).
+    pub fn resource_node(&self, resource: ResourceId) -> Option<NodeIndex> {
+        self.resource_nodes.get(resource.index()).copied()
+    }
+
+    /// References that could mean several loaded resources.
+    pub fn ambiguities(&self) -> &[Ambiguity] {
+        &self.ambiguities
+    }
+
+    /// The edge out of `from` written at `loc`.
+    pub fn edge_at(&self, from: NodeIndex, loc: Loc) -> Option<EdgeIndex> {
+        self.graph
+            .edges_directed(from, Direction::Outgoing)
+            .find(|e| e.weight().loc == loc)
+            .map(|e| e.id())
+    }
+
+    /// True when `n` is the node of a reference that could mean several loaded resources.
+    pub fn is_ambiguous(&self, n: NodeIndex) -> bool {
+        self.ambiguities.iter().any(|a| a.node == n)
+    }
+
+    /// The node of `key`, added (at `loc`) when missing.
+    pub(crate) fn ensure(&mut self, key: NodeKey, loc: Loc) -> NodeIndex {
+        if let Some(&n) = self.index.get(&key) {
             return n;
         }
-        let n = self.graph.add_node(Node {
-            id: id.clone(),
-            kind,
-            name: name.to_string(),
-            loc,
-            resource: None,
-        });
-        self.index.insert(id, n);
+        let n = self.graph.add_node(Node::new(key.clone(), loc));
+        self.index.insert(key, n);
         n
     }
 
-    /// The node `url` points at, added when missing. `source` is the text the URL came from
-    /// and `scope` the resource it is written in: together they name an unresolved target.
-    pub fn url_node(&mut self, url: &str, source: &str, scope: &str, loc: Loc) -> NodeIndex {
-        if let Some((host, _)) = url::host_and_path(url.trim()) {
-            if let Some(&n) = self.hosts.get(&host) {
-                return n;
+    /// Declares the definition of resource `id` with `key`; the first definition of a key
+    /// gives the node its location.
+    pub(crate) fn define(&mut self, key: NodeKey, id: ResourceId, loc: Loc) -> NodeIndex {
+        let n = self.ensure(key, loc);
+        let node = &mut self.graph[n];
+        if node.resource.is_none() {
+            node.resource = Some(id);
+            node.loc = loc;
+            self.defined
+                .entry((node.kind, node.name.clone()))
+                .or_default()
+                .push(n);
+        }
+        if self.resource_nodes.len() <= id.index() {
+            self.resource_nodes.resize(id.index() + 1, n);
+        }
+        self.resource_nodes[id.index()] = n;
+        n
+    }
+
+    /// The node `target` means when `from` refers to it at `loc`: the one defined node it can
+    /// mean, else a node of its own (and, when several defined nodes fit, an [`Ambiguity`]).
+    pub fn resolve(&mut self, from: NodeIndex, target: &Target, loc: Loc) -> NodeIndex {
+        match self.choose(from, target) {
+            Choice::One(n) => n,
+            Choice::None => self.ensure(self.own_key(from, target), loc),
+            Choice::Several(candidates) => {
+                let n = self.ensure(self.own_key(from, target), loc);
+                self.ambiguities.push(Ambiguity {
+                    node: n,
+                    loc,
+                    candidates,
+                });
+                n
             }
         }
-        match url::classify(url) {
-            UrlTarget::Service(name) => self.ensure(NodeKind::Service, &name, loc),
-            UrlTarget::Function(name) => resources::function(self, &name, loc),
-            UrlTarget::WorkflowExecutions(name) => self.ensure(NodeKind::Workflow, &name, loc),
-            UrlTarget::GoogleApi(host) => self.ensure(NodeKind::GoogleApi, &host, loc),
-            UrlTarget::External(host) => self.ensure(NodeKind::External, &host, loc),
-            UrlTarget::Unknown => self.unresolved(scope, source, loc),
+    }
+
+    /// The one defined node `target` means, if there is exactly one.
+    pub fn defined_target(&self, from: NodeIndex, target: &Target) -> Option<NodeIndex> {
+        match self.choose(from, target) {
+            Choice::One(n) => Some(n),
+            Choice::None | Choice::Several(_) => None,
         }
     }
 
-    /// A target written as `source` in `scope` that cannot be named statically.
-    pub fn unresolved(&mut self, scope: &str, source: &str, loc: Loc) -> NodeIndex {
-        let name = crate::tree::truncate(source.trim(), 80);
-        let id = format!("unresolved:{scope}/{name}");
-        if let Some(&n) = self.index.get(&id) {
+    /// The defined nodes `target` can mean; among several, those that match what is known
+    /// exactly and sit in the referrer's folder are preferred.
+    fn choose(&self, from: NodeIndex, target: &Target) -> Choice {
+        let referrer = &self.graph[from];
+        let project = target.project.effective(referrer.project.as_deref());
+        let location = target.location.effective(referrer.location.as_deref());
+        let Some(defined) = self.defined.get(&(target.kind, target.name.clone())) else {
+            return Choice::None;
+        };
+        let fits: Vec<NodeIndex> = defined
+            .iter()
+            .copied()
+            .filter(|&n| {
+                let node = &self.graph[n];
+                key::same_project(project, node.project.as_deref())
+                    && key::same_location(location, node.location.as_deref())
+            })
+            .collect();
+        match fits.len() {
+            0 => return Choice::None,
+            1 => return Choice::One(fits[0]),
+            _ => {}
+        }
+        let score = |n: NodeIndex| {
+            let node = &self.graph[n];
+            let exact = usize::from(project.is_some() && project == node.project.as_deref())
+                + usize::from(location.is_some() && location == node.location.as_deref());
+            let same_folder = node.origin.is_some() && node.origin == referrer.origin;
+            (exact, same_folder)
+        };
+        let best = fits.iter().map(|&n| score(n)).max();
+        let top: Vec<NodeIndex> = fits
+            .iter()
+            .copied()
+            .filter(|&n| Some(score(n)) == best)
+            .collect();
+        match top[..] {
+            [one] => Choice::One(one),
+            _ => Choice::Several(fits),
+        }
+    }
+
+    /// The key of a reference that means no single defined node.
+    fn own_key(&self, from: NodeIndex, target: &Target) -> NodeKey {
+        let referrer = &self.graph[from];
+        NodeKey {
+            kind: target.kind,
+            name: target.name.clone(),
+            project: target
+                .project
+                .effective(referrer.project.as_deref())
+                .map(str::to_string),
+            location: target
+                .location
+                .effective(referrer.location.as_deref())
+                .map(str::to_string),
+            origin: None,
+            scope: None,
+        }
+    }
+
+    /// The node `url` points at, added when missing. `source` is the text the URL came from;
+    /// `from` is the node it is written in: together they name an unresolved target.
+    pub fn url_node(&mut self, from: NodeIndex, url: &str, source: &str, loc: Loc) -> NodeIndex {
+        if let Some(n) = self.host_node(url) {
             return n;
         }
-        let n = self.graph.add_node(Node {
-            id: id.clone(),
+        match url::classify(url) {
+            UrlTarget::Service(target) => self.resolve(from, &target, loc),
+            UrlTarget::Function(target) => resources::function(self, from, &target, loc),
+            UrlTarget::WorkflowExecutions(target) => self.resolve(from, &target, loc),
+            UrlTarget::GoogleApi(host) => {
+                self.ensure(NodeKey::global(NodeKind::GoogleApi, host), loc)
+            }
+            UrlTarget::External(host) => {
+                self.ensure(NodeKey::global(NodeKind::External, host), loc)
+            }
+            UrlTarget::Unknown => self.unresolved(from, source, loc),
+        }
+    }
+
+    /// The loaded service that answers on `url`'s host.
+    pub(crate) fn host_node(&self, url: &str) -> Option<NodeIndex> {
+        let (host, _) = url::host_and_path(url.trim())?;
+        self.hosts.get(&host).copied()
+    }
+
+    /// A target written as `source` in node `from` that cannot be named statically.
+    pub fn unresolved(&mut self, from: NodeIndex, source: &str, loc: Loc) -> NodeIndex {
+        let referrer = &self.graph[from];
+        let key = NodeKey {
             kind: NodeKind::Unresolved,
-            name,
-            loc,
-            resource: None,
-        });
-        self.index.insert(id, n);
-        n
+            name: crate::tree::truncate(source.trim(), 80),
+            project: referrer.project.clone(),
+            location: referrer.location.clone(),
+            origin: referrer.origin.clone(),
+            scope: Some(format!("{}:{}", referrer.kind.as_str(), referrer.name)),
+        };
+        self.ensure(key, loc)
     }
 
     pub fn connect(&mut self, from: NodeIndex, to: NodeIndex, edge: Edge) -> EdgeIndex {
@@ -294,12 +511,114 @@ impl Graph {
         self.graph.node_indices()
     }
 
-    /// `kind` nodes defined in the input exist at all: references to missing ones of a kind
-    /// the user never loaded say nothing.
-    pub fn has_defined(&self, kind: NodeKind) -> bool {
-        self.graph
-            .node_weights()
-            .any(|n| n.kind == kind && n.resource.is_some())
+    /// Nodes that are only referenced, whose key leaves project or location open, are merged
+    /// into the one referenced node of the same kind and name that fills them in
+    /// (`projects/{project}/topics/t` and `projects/p/topics/t`), when there is one; with
+    /// several, the reference is an [`Ambiguity`]. Defined nodes were resolved already.
+    fn unify_references(&mut self) {
+        let mut groups: HashMap<(NodeKind, &str), Vec<NodeIndex>> = HashMap::new();
+        for n in self.graph.node_indices() {
+            let node = &self.graph[n];
+            if node.resource.is_none() && node.scope.is_none() && node.kind.is_loadable() {
+                groups
+                    .entry((node.kind, node.name.as_str()))
+                    .or_default()
+                    .push(n);
+            }
+        }
+        let mut merge: Vec<Option<NodeIndex>> = vec![None; self.graph.node_count()];
+        let mut ambiguities = Vec::new();
+        for (_, mut group) in groups {
+            if group.len() < 2 {
+                continue;
+            }
+            let known = |n: NodeIndex| {
+                let node = &self.graph[n];
+                usize::from(node.project.is_some()) + usize::from(node.location.is_some())
+            };
+            // Most qualified first, so that each node's own merge is known before the nodes
+            // that could merge into it.
+            group.sort_by_key(|&n| (std::cmp::Reverse(known(n)), n));
+            for (i, &n) in group.iter().enumerate() {
+                let node = &self.graph[n];
+                let mut into: Vec<NodeIndex> = group[..i]
+                    .iter()
+                    .copied()
+                    .filter(|&m| {
+                        let other = &self.graph[m];
+                        known(m) > known(n)
+                            && (node.project.is_none() || node.project == other.project)
+                            && (node.location.is_none() || node.location == other.location)
+                    })
+                    .map(|m| merge[m.index()].unwrap_or(m))
+                    .collect();
+                into.sort();
+                into.dedup();
+                match into[..] {
+                    [] => {}
+                    [one] => merge[n.index()] = Some(one),
+                    _ => ambiguities.push(Ambiguity {
+                        node: n,
+                        loc: node.loc,
+                        candidates: into,
+                    }),
+                }
+            }
+        }
+        self.ambiguities.extend(ambiguities);
+        if merge.iter().any(Option::is_some) {
+            self.remove_merged(&merge);
+        }
+    }
+
+    /// Rebuilds the graph without the nodes `merge` sends elsewhere; their edges go to the
+    /// node they merge into.
+    fn remove_merged(&mut self, merge: &[Option<NodeIndex>]) {
+        let (nodes, edges) = std::mem::take(&mut self.graph).into_nodes_edges();
+        let mut graph = DiGraph::with_capacity(nodes.len(), edges.len());
+        // Merged nodes keep a placeholder: `at` sends them to their target's new index.
+        let map: Vec<NodeIndex> = nodes
+            .into_iter()
+            .enumerate()
+            .map(|(i, node)| match merge[i] {
+                Some(_) => NodeIndex::end(),
+                None => graph.add_node(node.weight),
+            })
+            .collect();
+        let at = |n: NodeIndex| map[merge[n.index()].unwrap_or(n).index()];
+        for edge in edges {
+            graph.add_edge(at(edge.source()), at(edge.target()), edge.weight);
+        }
+        self.graph = graph;
+        self.index = self
+            .graph
+            .node_indices()
+            .map(|n| (self.graph[n].key(), n))
+            .collect();
+        for list in self.defined.values_mut() {
+            list.iter_mut().for_each(|n| *n = at(*n));
+        }
+        self.hosts.values_mut().for_each(|n| *n = at(*n));
+        self.resource_nodes.iter_mut().for_each(|n| *n = at(*n));
+        for ambiguity in &mut self.ambiguities {
+            ambiguity.node = at(ambiguity.node);
+            ambiguity.candidates.iter_mut().for_each(|n| *n = at(*n));
+        }
+    }
+
+    /// Gives every node its [`Node::id`]: the key as text, numbered when two read the same.
+    fn assign_ids(&mut self) {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for n in self.graph.node_indices() {
+            let base = self.graph[n].key().base_id();
+            // Two keys that read the same (`#2`): same-named definitions in two folders.
+            let count = seen.entry(base.clone()).or_insert(0);
+            *count += 1;
+            self.graph[n].id = match *count {
+                1 => base,
+                k => format!("{base}#{k}"),
+            };
+        }
     }
 }
 

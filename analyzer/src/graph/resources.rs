@@ -3,8 +3,8 @@
 //! (soft) topics named in service environments.
 
 use super::url::{classify, UrlTarget};
-use super::{short_name, Attempts, Edge, EdgeKind, Graph, NodeKind};
-use crate::model::{Destination, JobTarget, ResourceKind, Trigger};
+use super::{Attempts, Edge, EdgeKind, Graph, NodeKey, NodeKind, Target};
+use crate::model::{Destination, JobTarget, ResourceId, ResourceKind, Trigger};
 use crate::source::Loc;
 use crate::Workspace;
 use petgraph::graph::NodeIndex;
@@ -12,12 +12,19 @@ use petgraph::graph::NodeIndex;
 /// Adds a node for every resource, and remembers the hosts services answer on.
 pub fn declare(graph: &mut Graph, workspace: &Workspace) {
     for (i, resource) in workspace.resources.iter().enumerate() {
-        let n = graph.ensure(node_kind(&resource.kind), &resource.name, resource.loc);
+        let key = NodeKey {
+            kind: node_kind(&resource.kind),
+            name: resource.name.clone(),
+            project: resource.project.clone(),
+            location: resource.location.clone(),
+            origin: match resource.project {
+                Some(_) => None,
+                None => Some(workspace.folder(resource.loc.file).to_string()),
+            },
+            scope: None,
+        };
         // The same resource may come in several files (YAML and JSON twins): the first wins.
-        if graph.graph[n].resource.is_none() {
-            graph.graph[n].resource = Some(i);
-            graph.graph[n].loc = resource.loc;
-        }
+        let n = graph.define(key, ResourceId::new(i), resource.loc);
         if let ResourceKind::Service(service) = &resource.kind {
             for url in &service.urls {
                 if let Some((host, _)) = super::url::host_and_path(url) {
@@ -30,11 +37,10 @@ pub fn declare(graph: &mut Graph, workspace: &Workspace) {
 
 pub fn connect(graph: &mut Graph, workspace: &Workspace) {
     for (i, resource) in workspace.resources.iter().enumerate() {
-        let id = format!("{}:{}", node_kind(&resource.kind).as_str(), resource.name);
-        let Some(from) = graph.find(&id) else {
+        let Some(from) = graph.resource_node(ResourceId::new(i)) else {
             continue;
         };
-        if graph.node(from).resource != Some(i) {
+        if graph.node(from).resource != Some(ResourceId::new(i)) {
             continue; // a second copy of the same resource
         }
         match &resource.kind {
@@ -49,12 +55,12 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
                 );
                 let (to, label, auth) = match &target.value {
                     JobTarget::Http { uri, method, auth } => (
-                        graph.url_node(uri, uri, &resource.name, target.loc),
+                        graph.url_node(from, uri, uri, target.loc),
                         method.clone().unwrap_or_else(|| "POST".into()),
                         Some(*auth),
                     ),
                     JobTarget::PubSub { topic } => (
-                        graph.ensure(NodeKind::Topic, short_name(topic), target.loc),
+                        named(graph, from, NodeKind::Topic, topic, target.loc),
                         "publish".into(),
                         None,
                     ),
@@ -78,10 +84,7 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
                         } else {
                             format!("https://{}", url.value)
                         };
-                        Some((
-                            graph.url_node(&host, &url.value, &resource.name, url.loc),
-                            url.loc,
-                        ))
+                        Some((graph.url_node(from, &host, &url.value, url.loc), url.loc))
                     }
                     (None, Some(service)) if !queue.pull => Some((
                         app_engine(graph, Some(&service.value), service.loc),
@@ -98,7 +101,7 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
             ResourceKind::Subscription(sub) => {
                 if let Some(topic) = &sub.topic {
                     if topic.value != "_deleted-topic_" {
-                        let t = graph.ensure(NodeKind::Topic, short_name(&topic.value), topic.loc);
+                        let t = named(graph, from, NodeKind::Topic, &topic.value, topic.loc);
                         graph.connect(t, from, Edge::new(EdgeKind::Deliver, topic.loc, ""));
                     }
                 }
@@ -110,23 +113,16 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
                     (None, _) => Attempts::Unlimited,
                 };
                 if let Some(push) = &sub.push {
-                    let to = graph.url_node(
-                        &push.value.endpoint,
-                        &push.value.endpoint,
-                        &resource.name,
-                        push.loc,
-                    );
+                    let endpoint = &push.value.endpoint;
+                    let to = graph.url_node(from, endpoint, endpoint, push.loc);
                     let mut edge = Edge::new(EdgeKind::Deliver, push.loc, "push");
                     edge.attempts = attempts;
                     edge.auth = Some(push.value.auth);
                     graph.connect(from, to, edge);
                 }
                 if let Some(table) = &sub.bigquery_table {
-                    let to = graph.ensure(
-                        NodeKind::External,
-                        &format!("bigquery/{table}"),
-                        resource.loc,
-                    );
+                    let key = NodeKey::global(NodeKind::External, format!("bigquery/{table}"));
+                    let to = graph.ensure(key, resource.loc);
                     graph.connect(
                         from,
                         to,
@@ -134,20 +130,21 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
                     );
                 }
                 if let Some(bucket) = &sub.storage_bucket {
-                    let to = graph.ensure(NodeKind::EventSource, bucket, resource.loc);
+                    let key = NodeKey::global(NodeKind::EventSource, bucket.clone());
+                    let to = graph.ensure(key, resource.loc);
                     let mut edge = Edge::new(EdgeKind::Deliver, resource.loc, "cloud storage");
                     edge.fires = Some("finalized");
                     graph.connect(from, to, edge);
                 }
                 if let Some(dlq) = &sub.dead_letter_topic {
-                    let to = graph.ensure(NodeKind::Topic, short_name(&dlq.value), dlq.loc);
+                    let to = named(graph, from, NodeKind::Topic, &dlq.value, dlq.loc);
                     graph.connect(from, to, Edge::new(EdgeKind::DeadLetter, dlq.loc, ""));
                 }
             }
             ResourceKind::Service(service) => {
                 for env in &service.env {
                     let (name, value) = &env.value;
-                    if let Some(to) = soft_target(graph, value, env.loc) {
+                    if let Some(to) = soft_target(graph, from, value, env.loc) {
                         let kind = if graph.graph[to].kind == NodeKind::Topic {
                             EdgeKind::Publish
                         } else {
@@ -182,24 +179,27 @@ fn connect_trigger(graph: &mut Graph, trigger_node: NodeIndex, trigger: &Trigger
         .strip_prefix("google.cloud.storage.")
         .or_else(|| event_type.strip_prefix("google.cloud."))
         .unwrap_or(event_type);
+    let event_source = |graph: &mut Graph, name: &str| {
+        graph.ensure(NodeKey::global(NodeKind::EventSource, name), loc)
+    };
     let source = if event_type.contains("pubsub") {
         trigger
             .transport_topic
             .as_ref()
-            .map(|t| graph.ensure(NodeKind::Topic, short_name(&t.value), t.loc))
+            .map(|t| named(graph, trigger_node, NodeKind::Topic, &t.value, t.loc))
     } else if let Some(bucket) = trigger.filter("bucket") {
-        Some(graph.ensure(NodeKind::EventSource, bucket, loc))
+        Some(event_source(graph, bucket))
     } else if event_type == "google.cloud.audit.log.v1.written" {
         let service = trigger.filter("serviceName").unwrap_or("any service");
         let name = match trigger.filter("methodName") {
             Some(method) => format!("audit log: {service} {method}"),
             None => format!("audit log: {service}"),
         };
-        Some(graph.ensure(NodeKind::EventSource, &name, loc))
+        Some(event_source(graph, &name))
     } else if let Some(channel) = &trigger.channel {
-        Some(graph.ensure(NodeKind::EventSource, short_name(channel), loc))
+        Some(event_source(graph, super::short_name(channel)))
     } else if !event_type.is_empty() {
-        Some(graph.ensure(NodeKind::EventSource, event_type, loc))
+        Some(event_source(graph, event_type))
     } else {
         None
     };
@@ -213,29 +213,41 @@ fn connect_trigger(graph: &mut Graph, trigger_node: NodeIndex, trigger: &Trigger
     };
     let dloc = destination.loc;
     let (to, attempts) = match &destination.value {
-        Destination::CloudRun { service, .. } => (
-            graph.ensure(NodeKind::Service, short_name(service), dloc),
-            Attempts::Unlimited,
-        ),
+        Destination::CloudRun {
+            service, region, ..
+        } => {
+            let to = match Target::parse(NodeKind::Service, service) {
+                Some(mut target) => {
+                    if let Some(region) = region {
+                        target.location = super::Part::Known(region.clone());
+                    }
+                    graph.resolve(trigger_node, &target, dloc)
+                }
+                None => graph.unresolved(trigger_node, service, dloc),
+            };
+            (to, Attempts::Unlimited)
+        }
         // Eventarc acknowledges the event once the execution starts.
         Destination::Workflow(w) => (
-            graph.ensure(NodeKind::Workflow, short_name(w), dloc),
+            named(graph, trigger_node, NodeKind::Workflow, w, dloc),
             Attempts::Finite(1),
         ),
         Destination::CloudFunction(f) => {
-            (function(graph, short_name(f), dloc), Attempts::Unlimited)
+            let to = match Target::parse(NodeKind::Function, f) {
+                Some(target) => function(graph, trigger_node, &target, dloc),
+                None => graph.unresolved(trigger_node, f, dloc),
+            };
+            (to, Attempts::Unlimited)
         }
         Destination::Gke { service } => (
-            graph.ensure(NodeKind::External, &format!("gke/{service}"), dloc),
+            graph.ensure(
+                NodeKey::global(NodeKind::External, format!("gke/{service}")),
+                dloc,
+            ),
             Attempts::Unlimited,
         ),
         Destination::HttpEndpoint(uri) => (
-            graph.url_node(
-                uri,
-                uri,
-                &format!("trigger {}", graph.graph[trigger_node].name),
-                dloc,
-            ),
+            graph.url_node(trigger_node, uri, uri, dloc),
             Attempts::Unlimited,
         ),
     };
@@ -258,18 +270,27 @@ pub fn storage_event(event_type: &str) -> Option<&'static str> {
     })
 }
 
+/// The resource a name in any of its forms means, or an unresolved node when the name is not
+/// known statically.
+fn named(graph: &mut Graph, from: NodeIndex, kind: NodeKind, text: &str, loc: Loc) -> NodeIndex {
+    match Target::parse(kind, text) {
+        Some(target) => graph.resolve(from, &target, loc),
+        None => graph.unresolved(from, text, loc),
+    }
+}
+
 /// A Cloud Function: the Cloud Run service of the same name when one is loaded (gen2 functions
 /// are Cloud Run services).
-pub fn function(graph: &mut Graph, name: &str, loc: Loc) -> NodeIndex {
-    match graph.find(&format!("service:{name}")) {
-        Some(n) if graph.is_defined(n) => n,
-        _ => graph.ensure(NodeKind::Function, name, loc),
+pub fn function(graph: &mut Graph, from: NodeIndex, target: &Target, loc: Loc) -> NodeIndex {
+    match graph.defined_target(from, &target.as_kind(NodeKind::Service)) {
+        Some(n) => n,
+        None => graph.resolve(from, &target.as_kind(NodeKind::Function), loc),
     }
 }
 
 fn app_engine(graph: &mut Graph, service: Option<&str>, loc: Loc) -> NodeIndex {
     let name = format!("appengine/{}", service.unwrap_or("default"));
-    graph.ensure(NodeKind::External, &name, loc)
+    graph.ensure(NodeKey::global(NodeKind::External, name), loc)
 }
 
 /// Cloud Tasks: `maxAttempts` -1 is unlimited, absent is the default of 100.
@@ -281,27 +302,26 @@ fn queue_attempts(max_attempts: Option<i64>) -> Attempts {
     }
 }
 
-/// A topic or loaded service an environment value names, if any.
-fn soft_target(graph: &mut Graph, value: &str, loc: Loc) -> Option<NodeIndex> {
+/// A topic or loaded service an environment value of service `from` names, if any.
+fn soft_target(graph: &mut Graph, from: NodeIndex, value: &str, loc: Loc) -> Option<NodeIndex> {
     let value = value.trim();
     if value.starts_with("projects/") && value.contains("/topics/") {
-        return Some(graph.ensure(NodeKind::Topic, short_name(value), loc));
-    }
-    if let Some(n) = graph.find(&format!("topic:{value}")) {
-        return graph.is_defined(n).then_some(n);
+        return Some(named(graph, from, NodeKind::Topic, value, loc));
     }
     if value.starts_with("https://") || value.starts_with("http://") {
-        if let Some((host, _)) = super::url::host_and_path(value) {
-            if let Some(&n) = graph.hosts.get(&host) {
-                return Some(n);
-            }
+        if let Some(n) = graph.host_node(value) {
+            return Some(n);
         }
-        let id = match classify(value) {
-            UrlTarget::Service(name) | UrlTarget::Function(name) => format!("service:{name}"),
-            UrlTarget::WorkflowExecutions(name) => format!("workflow:{name}"),
+        let target = match classify(value) {
+            UrlTarget::Service(target) | UrlTarget::Function(target) => {
+                target.as_kind(NodeKind::Service)
+            }
+            UrlTarget::WorkflowExecutions(target) => target,
             _ => return None,
         };
-        return graph.find(&id).filter(|&n| graph.is_defined(n));
+        return graph.defined_target(from, &target);
     }
-    None
+    // A bare value is a topic only when it names a loaded one.
+    let target = Target::parse(NodeKind::Topic, value).filter(|_| !value.contains('/'))?;
+    graph.defined_target(from, &target)
 }

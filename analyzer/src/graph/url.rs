@@ -1,15 +1,19 @@
-//! What a URL names: the host → node rules of formats.md §6.3. URLs may be templates in which
-//! `{...}` marks a part that is not known statically (see [`super::values`]).
+//! What a URL names: the host → node rules of ../shared/docs/formats.md §6.3. URLs may be
+//! templates in which `{...}` marks a part that is not known statically (see
+//! [`super::values`]).
+
+use super::{NodeKind, Target};
+use crate::load::parse_resource_name;
 
 /// The thing a URL points at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UrlTarget {
-    /// A Cloud Run service, by name (region and project dropped: services match by name).
-    Service(String),
+    /// A Cloud Run service, with the project (number) and region when the URL form has them.
+    Service(Target),
     /// A Cloud Function (`REGION-PROJECT.cloudfunctions.net/NAME`).
-    Function(String),
+    Function(Target),
     /// `workflowexecutions.googleapis.com/.../workflows/W/executions`: starts workflow `W`.
-    WorkflowExecutions(String),
+    WorkflowExecutions(Target),
     /// Any other `*.googleapis.com` host.
     GoogleApi(String),
     /// Some other host.
@@ -46,7 +50,13 @@ pub fn classify(url: &str) -> UrlTarget {
     if let Some(rest) = host.strip_suffix(".cloudfunctions.net") {
         let function = path.trim_start_matches('/').split('/').next().unwrap_or("");
         return if is_static(function) && !function.is_empty() && !rest.is_empty() {
-            UrlTarget::Function(function.to_string())
+            let (location, project) = region_and_project(rest);
+            UrlTarget::Function(Target::known(
+                NodeKind::Function,
+                function,
+                project,
+                location,
+            ))
         } else {
             UrlTarget::Unknown
         };
@@ -60,7 +70,13 @@ pub fn classify(url: &str) -> UrlTarget {
     if host == "workflowexecutions.googleapis.com" {
         if let Some(workflow) = segment_after(path, "workflows") {
             if path.contains("/executions") && is_static(workflow) {
-                return UrlTarget::WorkflowExecutions(workflow.to_string());
+                let name = parse_resource_name(path.split("/executions").next().unwrap_or(""));
+                return UrlTarget::WorkflowExecutions(Target::known(
+                    NodeKind::Workflow,
+                    workflow,
+                    name.project,
+                    name.location,
+                ));
             }
         }
     }
@@ -70,8 +86,8 @@ pub fn classify(url: &str) -> UrlTarget {
     UrlTarget::External(host)
 }
 
-/// The service name in a `run.app` host, in either URL form of formats.md §6.2.
-fn cloud_run_service(host: &str) -> Option<String> {
+/// The service in a `run.app` host, in either URL form of formats.md §6.2.
+fn cloud_run_service(host: &str) -> Option<Target> {
     if let Some(name) = host.strip_suffix(".a.run.app") {
         // SERVICE-HASH-RC: drop the last two hyphen-separated parts.
         let mut parts = name.rsplitn(3, '-');
@@ -80,7 +96,9 @@ fn cloud_run_service(host: &str) -> Option<String> {
             && code.bytes().all(|b| b.is_ascii_lowercase())
             && (8..=12).contains(&hash.len())
             && hash.bytes().all(|b| b.is_ascii_alphanumeric());
-        return (ok && !service.is_empty()).then(|| service.to_string());
+        // The region code (`ew`) and the hash do not name the project or region.
+        return (ok && !service.is_empty())
+            .then(|| Target::known(NodeKind::Service, service, None, None));
     }
     // SERVICE-PROJECTNUMBER.REGION.run.app
     let name = host.strip_suffix(".run.app")?;
@@ -90,7 +108,24 @@ fn cloud_run_service(host: &str) -> Option<String> {
         && number.bytes().all(|b| b.is_ascii_digit())
         && !region.is_empty()
         && !service.is_empty();
-    ok.then(|| service.to_string())
+    ok.then(|| Target::known(NodeKind::Service, service, Some(number), Some(region)))
+}
+
+/// `europe-west1-my-project` → (`europe-west1`, `my-project`): regions are `word-wordN`.
+fn region_and_project(text: &str) -> (Option<&str>, Option<&str>) {
+    let mut parts = text.splitn(3, '-');
+    let (Some(area), Some(zone), Some(project)) = (parts.next(), parts.next(), parts.next()) else {
+        return (None, None);
+    };
+    let region_like = !area.is_empty()
+        && area.bytes().all(|b| b.is_ascii_lowercase())
+        && zone.len() > 1
+        && zone.bytes().last().is_some_and(|b| b.is_ascii_digit())
+        && zone.bytes().next().is_some_and(|b| b.is_ascii_lowercase());
+    match region_like && !project.is_empty() && is_static(project) {
+        true => (Some(&text[..area.len() + zone.len() + 1]), Some(project)),
+        false => (None, None),
+    }
 }
 
 /// The path segment after `/<key>/`, e.g. `W` in `.../workflows/W/executions`.
@@ -111,14 +146,19 @@ mod tests {
 
     #[test]
     fn both_cloud_run_url_forms_name_the_service() {
-        let service = |s: &str| UrlTarget::Service(s.to_string());
+        let service = |s: &str| UrlTarget::Service(Target::known(NodeKind::Service, s, None, None));
         assert_eq!(
             classify("https://collage-x7k2m9qp4a-ew.a.run.app/refresh"),
             service("collage")
         );
         assert_eq!(
             classify("https://thumbnails-123456789012.europe-west1.run.app/"),
-            service("thumbnails")
+            UrlTarget::Service(Target::known(
+                NodeKind::Service,
+                "thumbnails",
+                Some("123456789012"),
+                Some("europe-west1")
+            ))
         );
         assert_eq!(
             classify("https://my-long-svc-abcdefgh12-uc.a.run.app"),
@@ -134,7 +174,16 @@ mod tests {
     fn functions_apis_workflows_and_unknown_hosts() {
         assert_eq!(
             classify("https://{region}-{project}.cloudfunctions.net/resize?x=1"),
-            UrlTarget::Function("resize".into())
+            UrlTarget::Function(Target::known(NodeKind::Function, "resize", None, None))
+        );
+        assert_eq!(
+            classify("https://europe-west1-my-proj.cloudfunctions.net/resize"),
+            UrlTarget::Function(Target::known(
+                NodeKind::Function,
+                "resize",
+                Some("my-proj"),
+                Some("europe-west1")
+            ))
         );
         assert_eq!(
             classify("https://vision.googleapis.com/v1/images:annotate"),
@@ -142,7 +191,12 @@ mod tests {
         );
         assert_eq!(
             classify("https://workflowexecutions.googleapis.com/v1/projects/p/locations/l/workflows/w1/executions"),
-            UrlTarget::WorkflowExecutions("w1".into())
+            UrlTarget::WorkflowExecutions(Target::known(
+                NodeKind::Workflow,
+                "w1",
+                Some("p"),
+                Some("l")
+            ))
         );
         assert_eq!(classify("{args.url}"), UrlTarget::Unknown);
         assert_eq!(classify("https://{host}/x"), UrlTarget::Unknown);

@@ -245,7 +245,10 @@ mod tests {
     use crate::source::{FileId, SourceFile};
 
     fn values_of(yaml: &str, expr: &str) -> Vec<String> {
-        let loaded = crate::load(&[SourceFile::new("w.yaml", yaml)]);
+        let loaded = crate::load(
+            &[SourceFile::new("w.yaml", yaml)],
+            &crate::Limits::default(),
+        );
         let Some(crate::ResourceKind::Workflow(workflow)) =
             loaded.resources.first().map(|r| &r.kind)
         else {

@@ -3,11 +3,11 @@
 
 use petgraph::graph::NodeIndex;
 
-use super::url::{classify, segment_after, UrlTarget};
+use super::url::{classify, UrlTarget};
 use super::values::{Template, Values};
-use super::{short_name, Attempts, Edge, EdgeKind, Graph, NodeKind};
+use super::{Attempts, Edge, EdgeKind, Graph, NodeKey, NodeKind, Target};
 use crate::model::{
-    Auth, Call, ParallelWork, Resource, ResourceKind, Retry, Step, StepBody, StepKind,
+    Auth, Call, ParallelWork, Resource, ResourceId, ResourceKind, Retry, Step, StepBody, StepKind,
 };
 use crate::source::Loc;
 use crate::tree::Node;
@@ -21,10 +21,11 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
         let ResourceKind::Workflow(workflow) = &resource.kind else {
             continue;
         };
-        let Some(from) = graph.find(&format!("workflow:{}", resource.name)) else {
+        let id = ResourceId::new(i);
+        let Some(from) = graph.resource_node(id) else {
             continue;
         };
-        if graph.node(from).resource != Some(i) {
+        if graph.node(from).resource != Some(id) {
             continue; // a second copy of the same workflow
         }
         let mut cx = Cx {
@@ -177,7 +178,7 @@ impl<'a> Cx<'_, 'a> {
                     return self.api(api, here, edge(EdgeKind::SyncCall, here, &label));
                 };
                 for t in self.templates(bucket) {
-                    let to = self.named(NodeKind::EventSource, &t, bucket);
+                    let to = self.bucket(&t, bucket);
                     let mut e = edge(EdgeKind::SyncCall, here, &label);
                     e.fires = fires;
                     self.graph.connect(self.from, to, e);
@@ -225,9 +226,8 @@ impl<'a> Cx<'_, 'a> {
                 .and_then(Node::as_str)
                 .unwrap_or("default");
             let loc = self.loc(request);
-            let to = self
-                .graph
-                .ensure(NodeKind::External, &format!("appengine/{service}"), loc);
+            let key = NodeKey::global(NodeKind::External, format!("appengine/{service}"));
+            let to = self.graph.ensure(key, loc);
             let mut edge = Edge::new(EdgeKind::Dispatch, loc, "task");
             edge.attempts = attempts;
             self.graph.connect(queue, to, edge);
@@ -237,7 +237,7 @@ impl<'a> Cx<'_, 'a> {
     /// The attempts of a loaded queue (100 when not loaded: the Cloud Tasks default).
     fn queue_attempts(&self, queue: NodeIndex) -> Attempts {
         let max = self.graph.node(queue).resource.and_then(|i| {
-            match &self.workspace.resources.get(i)?.kind {
+            match &self.workspace.resources.get(i.index())?.kind {
                 ResourceKind::Queue(q) => q.retry.max_attempts.as_ref().map(|a| a.value),
                 _ => None,
             }
@@ -250,9 +250,8 @@ impl<'a> Cx<'_, 'a> {
     }
 
     fn api(&mut self, api: &str, loc: Loc, edge: Edge) {
-        let to = self
-            .graph
-            .ensure(NodeKind::GoogleApi, &format!("{api}.googleapis.com"), loc);
+        let key = NodeKey::global(NodeKind::GoogleApi, format!("{api}.googleapis.com"));
+        let to = self.graph.ensure(key, loc);
         self.graph.connect(self.from, to, edge);
     }
 
@@ -275,27 +274,44 @@ impl<'a> Cx<'_, 'a> {
 
     fn url_node(&mut self, t: &Template, at: &Node) -> NodeIndex {
         let loc = self.loc(at);
-        self.graph
-            .url_node(&t.text, &t.source, &self.resource.name, loc)
+        self.graph.url_node(self.from, &t.text, &t.source, loc)
     }
 
-    /// A resource named by a whole value (`projects/p/topics/t` or `t`).
+    /// A resource named by a whole value (`projects/p/topics/t` or `t`); a part of the path
+    /// that is not known statically leaves the project or location open.
     fn named(&mut self, kind: NodeKind, t: &Template, at: &Node) -> NodeIndex {
         let loc = self.loc(at);
-        let name = short_name(&t.text);
-        if t.is_static() && !name.is_empty() {
-            self.graph.ensure(kind, name, loc)
-        } else {
-            self.graph.unresolved(&self.resource.name, &t.source, loc)
+        match Target::parse_template(kind, &t.text) {
+            Some(target) => self.graph.resolve(self.from, &target, loc),
+            None => self.graph.unresolved(self.from, &t.source, loc),
         }
     }
 
-    /// A resource named by the path segment after `key` (`.../queues/q`).
+    /// A bucket: its name is global, whatever project the call runs in.
+    fn bucket(&mut self, t: &Template, at: &Node) -> NodeIndex {
+        let loc = self.loc(at);
+        let name = super::short_name(&t.text);
+        if t.is_static() && !name.is_empty() {
+            let key = NodeKey::global(NodeKind::EventSource, name);
+            self.graph.ensure(key, loc)
+        } else {
+            self.graph.unresolved(self.from, &t.source, loc)
+        }
+    }
+
+    /// A resource named by the path up to the segment after `key` (`.../queues/q/tasks` is
+    /// queue `q`).
     fn named_after(&mut self, kind: NodeKind, t: &Template, key: &str, at: &Node) -> NodeIndex {
         let loc = self.loc(at);
-        match segment_after(&t.text, key) {
-            Some(name) if super::url::is_static(name) => self.graph.ensure(kind, name, loc),
-            _ => self.graph.unresolved(&self.resource.name, &t.source, loc),
+        let parts: Vec<&str> = t.text.split('/').collect();
+        let target = parts
+            .iter()
+            .position(|part| *part == key)
+            .filter(|&i| parts.get(i + 1).is_some_and(|name| !name.is_empty()))
+            .and_then(|i| Target::parse_template(kind, &parts[..i + 2].join("/")));
+        match target {
+            Some(target) => self.graph.resolve(self.from, &target, loc),
+            None => self.graph.unresolved(self.from, &t.source, loc),
         }
     }
 }

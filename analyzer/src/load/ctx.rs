@@ -1,12 +1,11 @@
 //! Typed, located field access that turns wrong types into findings instead of failures.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Subject};
 use crate::limits::Limits;
-use crate::model::At;
+use crate::model::{At, ResourceId};
+use crate::rules::RuleId;
 use crate::source::{FileId, Loc};
 use crate::tree::Node;
-
-use super::INVALID_DEFINITION;
 
 /// The state of loading one file: where positions point and the findings so far.
 pub struct Ctx<'t> {
@@ -45,15 +44,25 @@ impl<'t> Ctx<'t> {
         self.diagnostics.push(diagnostic);
     }
 
+    /// How many findings there are so far; see [`Ctx::about_resource`].
+    pub(crate) fn mark(&self) -> usize {
+        self.diagnostics.len()
+    }
+
+    /// Findings reported since `mark` while loading one resource are about it (`resource` is
+    /// its index among this file's resources).
+    pub(crate) fn about_resource(&mut self, mark: usize, resource: usize) {
+        for d in self.diagnostics.iter_mut().skip(mark) {
+            if d.subject == Subject::Position && d.rule == RuleId::InvalidDefinition {
+                d.subject = Subject::Resource(ResourceId::new(resource));
+            }
+        }
+    }
+
     /// Reports an input the service would reject (wrong type, unknown key, missing field).
     pub fn invalid(&mut self, node: &Node, message: impl Into<String>) {
         let loc = self.loc(node);
-        self.report(Diagnostic::new(
-            INVALID_DEFINITION,
-            Severity::Error,
-            loc,
-            message,
-        ));
+        self.report(Diagnostic::new(RuleId::InvalidDefinition, loc, message));
     }
 
     fn wrong_type(&mut self, key: &str, node: &Node, expected: &str) {

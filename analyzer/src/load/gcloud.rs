@@ -152,8 +152,7 @@ pub fn queue(ctx: &mut Ctx<'_>, spec: &Node) -> Queue {
             let seconds = duration_seconds(&d.value);
             if seconds.is_none() {
                 ctx.report(crate::diagnostic::Diagnostic::new(
-                    super::INVALID_DEFINITION,
-                    crate::diagnostic::Severity::Error,
+                    crate::rules::RuleId::InvalidDefinition,
                     d.loc,
                     format!("`maxRetryDuration` is not a duration: `{}`", d.value),
                 ));

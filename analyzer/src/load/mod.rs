@@ -9,18 +9,14 @@ mod ctx;
 mod gcloud;
 mod workflow;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::limits::{format_size, Limits};
 use crate::model::Resource;
+use crate::rules::RuleId;
 use crate::source::{FileId, Loc, Pos, SourceFile};
 use crate::tree::{self, Node, Value};
 
 pub use ctx::Ctx;
-
-/// Rule names of the findings loaders emit.
-pub const PARSE_ERROR: &str = "parse-error";
-pub const UNRECOGNIZED_DOCUMENT: &str = "unrecognized-document";
-pub const INVALID_DEFINITION: &str = "invalid-definition";
 
 /// What one file gave.
 #[derive(Debug, Default)]
@@ -29,12 +25,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Loads every resource in one file, with the default [`Limits`].
-pub fn load_file(file: FileId, path: &str, text: &str) -> Loaded {
-    load_text(file, path, text, &Limits::default())
-}
-
-/// Loads every resource in one file, and reports where its bytes were not UTF-8.
+/// Loads every resource in one file, and reports where its bytes were not UTF-8. Findings
+/// about a resource name it by its index among this file's resources.
 pub fn load_source(file: FileId, source: &SourceFile, limits: &Limits) -> Loaded {
     load_checked(
         file,
@@ -43,11 +35,6 @@ pub fn load_source(file: FileId, source: &SourceFile, limits: &Limits) -> Loaded
         source.invalid_utf8,
         limits,
     )
-}
-
-/// Loads every resource in a file's text.
-pub fn load_text(file: FileId, path: &str, text: &str, limits: &Limits) -> Loaded {
-    load_checked(file, path, text, None, limits)
 }
 
 /// The file-level checks (size, binary content, encoding), then the YAML/JSON documents.
@@ -61,12 +48,7 @@ fn load_checked(
     let at_start = Loc::new(file, Pos::new(1, 1));
     let refuse = |message: String| Loaded {
         resources: Vec::new(),
-        diagnostics: vec![Diagnostic::new(
-            PARSE_ERROR,
-            Severity::Error,
-            at_start,
-            message,
-        )],
+        diagnostics: vec![Diagnostic::new(RuleId::ParseError, at_start, message)],
     };
     if text.len() > limits.max_file_size {
         return refuse(format!(
@@ -93,9 +75,7 @@ fn load_checked(
     let mut ctx = Ctx::new(file, text);
     ctx.limits = *limits;
     if let Some(pos) = invalid_utf8 {
-        ctx.report(Diagnostic::new(
-            PARSE_ERROR,
-            Severity::Error,
+        ctx.report(Diagnostic::new(RuleId::ParseError,
             Loc::new(file, pos),
             format!(
                 "invalid UTF-8 at line {}, column {}: files must be UTF-8 (the invalid bytes were read as U+FFFD)",
@@ -107,16 +87,14 @@ fn load_checked(
     let (docs, errors) = tree::parse(text, *limits);
     for error in errors {
         ctx.report(Diagnostic::new(
-            PARSE_ERROR,
-            Severity::Error,
+            RuleId::ParseError,
             Loc::new(file, error.pos),
             format!("syntax error: {}", error.message),
         ));
     }
     if docs.is_empty() && text.trim().is_empty() {
         ctx.report(Diagnostic::new(
-            UNRECOGNIZED_DOCUMENT,
-            Severity::Info,
+            RuleId::UnrecognizedDocument,
             Loc::new(file, Pos::new(1, 1)),
             "the file is empty",
         ));
@@ -131,6 +109,14 @@ fn load_checked(
 }
 
 fn load_document(ctx: &mut Ctx<'_>, path: &str, doc: &Node, out: &mut Vec<Resource>) {
+    let (before, mark) = (out.len(), ctx.mark());
+    read_document(ctx, path, doc, out);
+    if out.len() == before + 1 {
+        ctx.about_resource(mark, before);
+    }
+}
+
+fn read_document(ctx: &mut Ctx<'_>, path: &str, doc: &Node, out: &mut Vec<Resource>) {
     match &doc.value {
         Value::Scalar(s) if s.is_null() => {}
         Value::Seq(items) if workflow::is_step_list(items) => out.extend(
@@ -170,8 +156,7 @@ fn load_document(ctx: &mut Ctx<'_>, path: &str, doc: &Node, out: &mut Vec<Resour
 pub(crate) fn unrecognized(ctx: &mut Ctx<'_>, doc: &Node, why: String) {
     let loc = ctx.loc(doc);
     ctx.report(Diagnostic::new(
-        UNRECOGNIZED_DOCUMENT,
-        Severity::Info,
+        RuleId::UnrecognizedDocument,
         loc,
         format!("document skipped: it {why}"),
     ));
@@ -181,6 +166,9 @@ pub(crate) fn unrecognized(ctx: &mut Ctx<'_>, doc: &Node, why: String) {
 /// collection, id). Short names (`q`) give only the id.
 pub fn parse_resource_name(name: &str) -> ResourceName<'_> {
     let parts: Vec<&str> = name.trim_start_matches("//").split('/').collect();
+    // `//pubsub.googleapis.com/projects/...`: the service host comes first.
+    let start = parts.iter().position(|p| *p == "projects").unwrap_or(0);
+    let parts = &parts[start..];
     let mut out = ResourceName {
         project: None,
         location: None,
@@ -228,5 +216,7 @@ mod tests {
             (Some("p"), None, Some("topics"), "t")
         );
         assert_eq!(parse_resource_name("just-a-name").id, "just-a-name");
+        let n = parse_resource_name("//pubsub.googleapis.com/projects/p/topics/t");
+        assert_eq!((n.project, n.id), (Some("p"), "t"));
     }
 }

@@ -1,13 +1,14 @@
 //! Google Cloud Workflows definitions (formats.md §1): both top-level forms, every step kind,
 //! and definitions embedded as a string in a deployed resource (`sourceContents`).
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::expr::expression;
 use crate::model::*;
+use crate::rules::RuleId;
 use crate::source::Pos;
 use crate::tree::{self, Node, Value};
 
-use super::{Ctx, PARSE_ERROR};
+use super::Ctx;
 
 /// Keys that decide what a step does; exactly one may appear (or none, for a pure jump).
 const KIND_KEYS: [&str; 9] = [
@@ -119,8 +120,7 @@ pub fn from_source(ctx: &mut Ctx<'_>, source: &Node) -> Option<Workflow> {
     for error in errors {
         let loc = crate::source::Loc::new(ctx.file, remap(error.pos));
         ctx.report(Diagnostic::new(
-            PARSE_ERROR,
-            Severity::Error,
+            RuleId::ParseError,
             loc,
             format!(
                 "syntax error in the embedded workflow source: {}",
@@ -186,9 +186,7 @@ fn definition(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Workflow> {
     ctx.steps_over_limit = None;
     let workflow = definition_unbounded(ctx, doc)?;
     if let Some(at) = ctx.steps_over_limit.take() {
-        ctx.report(Diagnostic::new(
-            PARSE_ERROR,
-            Severity::Error,
+        ctx.report(Diagnostic::new(RuleId::ParseError,
             at,
             format!(
                 "the workflow has more than {} steps, Baton's limit (`max_steps`); it is not analyzed",

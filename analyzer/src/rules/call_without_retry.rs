@@ -1,6 +1,5 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 use crate::retry::http_calls;
 
 pub const RULE: Rule = Rule {
@@ -48,25 +47,23 @@ Wrap the call in a `try` with a retry policy: `${http.default_retry}` for idempo
         retry: ${http.default_retry}
 ```
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     for wf in &analysis.workflows {
         for call in http_calls(wf) {
             if call.retried {
                 continue;
             }
-            out.push(
-                Diagnostic::new(
-                    RULE.name,
-                    RULE.severity,
-                    call.step.loc,
-                    format!(
-                        "`{}` in step `{}` has no retry policy: one failed request fails the step",
-                        call.call.function.value, call.step.name
-                    ),
-                )
-                .with_subject(&call.step.name),
+            cx.report(
+                call.step.loc,
+                Subject::Step(call.at),
+                format!(
+                    "`{}` in step `{}` has no retry policy: one failed request fails the step",
+                    call.call.function.value, call.step.name
+                ),
             );
         }
     }

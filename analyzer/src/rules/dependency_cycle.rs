@@ -4,9 +4,8 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 use crate::graph::Graph;
 use crate::metrics::cyclic_components;
 
@@ -44,9 +43,11 @@ main:
 Break the cycle: make one direction asynchronous (publish an event, enqueue a task, start the
 execution with `executions.create`), or move the shared part into a third service both call.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     let graph = &analysis.graph;
     let g = &graph.graph;
     let mut member = vec![false; g.node_count()];
@@ -90,8 +91,7 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
                 others.join(", ")
             ));
         }
-        let mut diagnostic = Diagnostic::new(RULE.name, RULE.severity, g[start].loc, message)
-            .with_subject(&g[start].name);
+        let diagnostic = cx.on_node(start, message);
         for &e in &cycle {
             let Some((from, to)) = g.edge_endpoints(e) else {
                 continue;
@@ -105,9 +105,8 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
                 text.push_str(", inferred");
             }
             text.push(')');
-            diagnostic = diagnostic.with_related(edge.loc, text);
+            diagnostic.related_to(edge.loc, Subject::Edge(e), text);
         }
-        out.push(diagnostic);
     }
 }
 

@@ -1,7 +1,6 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{ResourceKind, ScheduleSyntax};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
+use crate::model::{ResourceId, ResourceKind, ScheduleSyntax};
 use crate::schedule::{self, CronSchedule};
 
 pub const RULE: Rule = Rule {
@@ -43,10 +42,12 @@ Move the run out of the change window (in Europe 02:00-03:00 local time, in the 
 01:00-03:00), e.g. `30 4 * * *`, or use a zone without daylight saving time such as `UTC`,
 and make the target idempotent so a repeated run does no harm.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
-    for resource in &analysis.workspace.resources {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
+    for (i, resource) in analysis.workspace.resources.iter().enumerate() {
         let ResourceKind::Job(job) = &resource.kind else {
             continue;
         };
@@ -98,9 +99,6 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
                 parts.join(" and ")
             )
         };
-        out.push(
-            Diagnostic::new(RULE.name, RULE.severity, text.loc, message)
-                .with_subject(&resource.name),
-        );
+        cx.report(text.loc, Subject::Resource(ResourceId::new(i)), message);
     }
 }

@@ -1,8 +1,7 @@
 use std::collections::HashMap;
 
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 
 pub const RULE: Rule = Rule {
     name: "duplicate-step",
@@ -28,30 +27,26 @@ to that name would be ambiguous.
 ## How to fix
 Rename one of the steps (and the `next`s that mean it).
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     for wf in &analysis.workflows {
-        for flow in &wf.subworkflows {
+        for (s, flow) in wf.subworkflows.iter().enumerate() {
             let mut first = HashMap::new();
-            for step in &flow.steps {
-                let step = step.step;
-                match first.get(step.name.as_str()) {
-                    None => {
-                        first.insert(step.name.as_str(), step.loc);
-                    }
-                    Some(&earlier) => {
-                        let message = format!(
-                            "step name `{}` is used twice in subworkflow `{}` (first at line {})",
-                            step.name, flow.subworkflow.name, earlier.line
-                        );
-                        out.push(
-                            Diagnostic::new(RULE.name, RULE.severity, step.loc, message)
-                                .with_subject(&step.name)
-                                .with_related(earlier, "first defined here"),
-                        );
-                    }
-                }
+            for (i, step) in flow.steps.iter().enumerate() {
+                let (step, earlier) = (step.step, first.get(step.step.name.as_str()).copied());
+                let Some((earlier, j)) = earlier else {
+                    first.insert(step.name.as_str(), (step.loc, i));
+                    continue;
+                };
+                let message = format!(
+                    "step name `{}` is used twice in subworkflow `{}` (first at line {})",
+                    step.name, flow.subworkflow.name, earlier.line
+                );
+                cx.report(step.loc, Subject::Step(wf.step_ref(s, i)), message)
+                    .related_to(earlier, Subject::Step(wf.step_ref(s, j)), "first defined here");
             }
         }
     }

@@ -1,6 +1,5 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 use crate::graph::causal::async_cycles;
 
 pub const RULE: Rule = Rule {
@@ -39,35 +38,35 @@ main:                       # workflow `resize`
 Break the cycle: write results to another bucket or topic, or filter the trigger (an object
 name prefix, a message attribute) so that the output does not match it.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     let graph = &analysis.graph;
     for cycle in async_cycles(graph) {
-        let Some(&first) = cycle.first() else {
+        let Some((start, _)) = cycle.first().and_then(|&e| graph.graph.edge_endpoints(e)) else {
             continue;
         };
         let mut names = Vec::new();
-        let mut diagnostic = Diagnostic::new(RULE.name, RULE.severity, graph.graph[first].loc, "");
         for &e in &cycle {
-            let Some((from, _)) = graph.graph.edge_endpoints(e) else {
-                continue;
-            };
-            let edge = &graph.graph[e];
-            names.push(format!("{} ({})", graph.node(from).name, edge.caption()));
-            diagnostic = diagnostic.with_related(
-                edge.loc,
-                format!("{} {}", graph.node(from).name, edge.caption()),
-            );
+            if let Some((from, _)) = graph.graph.edge_endpoints(e) {
+                names.push(format!("{} ({})", graph.node(from).name, graph.graph[e].caption()));
+            }
         }
-        let Some((start, _)) = graph.graph.edge_endpoints(first) else {
-            continue;
-        };
-        let start = &graph.node(start).name;
-        diagnostic.message = format!(
-            "event loop: {} → {start}; every run sets off the next one",
-            names.join(" → ")
+        let first = &graph.graph[cycle[0]];
+        let message = format!(
+            "event loop: {} → {}; every run sets off the next one",
+            names.join(" → "),
+            graph.node(start).name
         );
-        out.push(diagnostic.with_subject(start));
+        let d = cx.report(first.loc, Subject::Node(start), message);
+        for &e in &cycle {
+            if let Some((from, _)) = graph.graph.edge_endpoints(e) {
+                let edge = &graph.graph[e];
+                let text = format!("{} {}", graph.node(from).name, edge.caption());
+                d.related_to(edge.loc, Subject::Edge(e), text);
+            }
+        }
     }
 }

@@ -1,12 +1,11 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 use crate::expr::expression;
 use crate::graph::url::host_and_path;
 use crate::graph::values::{is_path, normalize, split_top_level, string_literal};
-use crate::model::{visit_steps, Call, StepBody, StepKind};
+use crate::model::{Call, StepBody, StepKind};
 use crate::source::{FileId, Loc, Pos};
 use crate::tree::{Node, Value};
 
@@ -45,12 +44,14 @@ Pass the URL in: a `userEnvVars` entry read with `sys.get_env("THUMBNAILS_URL")`
 deployment by `gcloud workflows deploy --set-env-vars` or Terraform), or a field of the
 execution argument.
 "#,
+    check: Some(check),
 };
 
 /// How deep variables may refer to variables (as in [`crate::graph::values`]).
 const MAX_DEPTH: usize = 8;
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     for wf in &analysis.workflows {
         let file = wf.resource.loc.file;
         let mut tracer = Tracer {
@@ -59,60 +60,52 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             found: BTreeMap::new(),
             visited: HashSet::new(),
         };
-        for sub in &wf.workflow.subworkflows {
-            for param in &sub.params {
+        for (s, flow) in wf.subworkflows.iter().enumerate() {
+            for param in &flow.subworkflow.params {
                 if let Some(default) = &param.default {
-                    tracer
-                        .vars
-                        .entry(param.name.clone())
-                        .or_default()
-                        .push((default, &sub.name));
+                    let written = Subject::Subworkflow(wf.subworkflow_ref(s));
+                    let vars = tracer.vars.entry(param.name.clone()).or_default();
+                    vars.push((default, written));
                 }
             }
-            visit_steps(&sub.steps, &mut |step| {
-                if let StepKind::Assign(assignments) = &step.body.kind {
+            for (i, flow_step) in flow.steps.iter().enumerate() {
+                if let StepKind::Assign(assignments) = &flow_step.step.body.kind {
                     for a in assignments {
-                        tracer
-                            .vars
-                            .entry(normalize(&a.target))
-                            .or_default()
-                            .push((&a.value, &step.name));
+                        let written = Subject::Step(wf.step_ref(s, i));
+                        let vars = tracer.vars.entry(normalize(&a.target)).or_default();
+                        vars.push((&a.value, written));
                     }
                 }
-            });
+            }
         }
-        for sub in &wf.workflow.subworkflows {
-            visit_steps(&sub.steps, &mut |step| {
+        for (s, flow) in wf.subworkflows.iter().enumerate() {
+            for (i, flow_step) in flow.steps.iter().enumerate() {
+                let step = flow_step.step;
                 for call in inline_calls(&step.body) {
                     let Some(url) = url_of(call) else { continue };
                     let user = Use {
                         loc: call.function.loc,
+                        step: Subject::Step(wf.step_ref(s, i)),
                         text: format!("used by `{}` in step `{}`", call.function.value, step.name),
                         url: url.pos,
                     };
                     tracer.visited.clear();
-                    tracer.node(url, &step.name, &user, 0);
+                    tracer.node(url, user.step, &user, 0);
                 }
-            });
+            }
         }
         for (loc, literal) in tracer.found {
-            let mut diagnostic = Diagnostic::new(
-                RULE.name,
-                RULE.severity,
-                loc,
-                format!(
-                    "{} URL `{}` is hardcoded: it ties the workflow to one project, region and deployment",
-                    literal.platform, literal.url
-                ),
-            )
-            .with_subject(literal.subject);
+            let message = format!(
+                "{} URL `{}` is hardcoded: it ties the workflow to one project, region and deployment",
+                literal.platform, literal.url
+            );
+            let d = cx.report(loc, literal.written, message);
             let mut uses = literal.uses;
             uses.sort_by(|a, b| (a.loc, &a.text).cmp(&(b.loc, &b.text)));
             uses.dedup();
             for u in uses {
-                diagnostic = diagnostic.with_related(u.loc, u.text);
+                d.related_to(u.loc, u.step, u.text);
             }
-            out.push(diagnostic);
         }
     }
 }
@@ -121,16 +114,18 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
 #[derive(Clone, PartialEq, Eq)]
 struct Use {
     loc: Loc,
+    /// The step that makes the call.
+    step: Subject,
     text: String,
     /// Where the call's URL is written.
     url: Pos,
 }
 
-struct Literal<'a> {
+struct Literal {
     url: String,
     platform: &'static str,
     /// The step (or subworkflow, for a parameter default) where the literal is written.
-    subject: &'a str,
+    written: Subject,
     uses: Vec<Use>,
 }
 
@@ -138,16 +133,16 @@ struct Literal<'a> {
 struct Tracer<'a> {
     file: FileId,
     /// Every value assigned to a variable path, with the step (or subworkflow) that assigns it.
-    vars: HashMap<String, Vec<(&'a Node, &'a str)>>,
+    vars: HashMap<String, Vec<(&'a Node, Subject)>>,
     /// Literal Cloud Run or Functions URLs found, by where they are written.
-    found: BTreeMap<Loc, Literal<'a>>,
+    found: BTreeMap<Loc, Literal>,
     /// Values already followed for the current call: each is looked at once per call, which
     /// keeps self-referring and diamond-shaped assignments linear.
     visited: HashSet<Pos>,
 }
 
 impl<'a> Tracer<'a> {
-    fn node(&mut self, node: &'a Node, subject: &'a str, user: &Use, depth: usize) {
+    fn node(&mut self, node: &'a Node, written: Subject, user: &Use, depth: usize) {
         let Value::Scalar(scalar) = &node.value else {
             return;
         };
@@ -155,21 +150,21 @@ impl<'a> Tracer<'a> {
             return;
         }
         match expression(&scalar.text) {
-            None => self.literal(node, &scalar.text, subject, user),
-            Some(expr) => self.expr(node, expr, subject, user, depth),
+            None => self.literal(node, &scalar.text, written, user),
+            Some(expr) => self.expr(node, expr, written, user, depth),
         }
     }
 
     /// The literals of an expression: string literals joined with `+`, and the values of the
     /// variables it names. Function calls (`sys.get_env`, `text.concat`, ...) are not followed.
-    fn expr(&mut self, node: &'a Node, expr: &str, subject: &'a str, user: &Use, depth: usize) {
+    fn expr(&mut self, node: &'a Node, expr: &str, written: Subject, user: &Use, depth: usize) {
         for term in split_top_level(expr, '+') {
             let term = term.trim();
             if let Some(literal) = string_literal(term) {
-                self.literal(node, &literal, subject, user);
+                self.literal(node, &literal, written, user);
             } else if let Some(inner) = term.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
                 if depth < MAX_DEPTH {
-                    self.expr(node, inner, subject, user, depth + 1);
+                    self.expr(node, inner, written, user, depth + 1);
                 }
             } else if depth < MAX_DEPTH && is_path(term) {
                 self.variable(&normalize(term), user, depth);
@@ -185,7 +180,7 @@ impl<'a> Tracer<'a> {
             let Some(values) = self.vars.get(&segments[..split].join(".")) else {
                 continue;
             };
-            let fields: Vec<(&'a Node, &'a str)> = values
+            let fields: Vec<(&'a Node, Subject)> = values
                 .iter()
                 .filter_map(|&(value, step)| Some((value.path(&segments[split..])?, step)))
                 .collect();
@@ -196,7 +191,7 @@ impl<'a> Tracer<'a> {
         }
     }
 
-    fn literal(&mut self, node: &'a Node, text: &str, subject: &'a str, user: &Use) {
+    fn literal(&mut self, node: &'a Node, text: &str, written: Subject, user: &Use) {
         let text = text.trim();
         let Some((host, _)) = host_and_path(text) else {
             return;
@@ -214,7 +209,7 @@ impl<'a> Tracer<'a> {
             .or_insert_with(|| Literal {
                 url: crate::tree::truncate(text, 100),
                 platform,
-                subject,
+                written,
                 uses: Vec::new(),
             });
         // A literal written in the call itself needs no pointer to that call.

@@ -1,6 +1,5 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::Severity;
 use crate::graph::NodeKind;
 use crate::metrics::metrics;
 
@@ -38,9 +37,11 @@ Split the hub along its responsibilities (one workflow per business process, one
 bounded context), put a topic between a producer and its many consumers, or raise
 `high-coupling` in `baton.toml` for a deliberate hub such as an API gateway.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     let graph = &analysis.graph;
     let threshold = analysis.config.thresholds.high_coupling;
     for m in metrics(graph).nodes {
@@ -55,15 +56,13 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
         let instability = m
             .instability
             .map_or_else(|| "n/a".to_string(), |i| format!("{i:.2}"));
-        out.push(
-            RULE.on_node(node, format!(
+        cx.on_node(m.node, format!(
                     "{} `{}` has Ca + Ce = {} (more than {threshold}): Ca {} (resources that depend on it), Ce {} (resources it depends on), instability {instability}",
                     node.kind.as_str(),
                     node.name,
                     m.ca + m.ce,
                     m.ca,
                     m.ce,
-                )),
-        );
+                ));
     }
 }

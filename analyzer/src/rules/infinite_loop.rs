@@ -1,6 +1,5 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 
 pub const RULE: Rule = Rule {
     name: "infinite-loop",
@@ -30,25 +29,25 @@ and is then reported as failed, after burning steps and calls.
 ## How to fix
 Add a `switch` that leaves the loop when the work is done, or bound it with a `for` loop.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     for wf in &analysis.workflows {
-        for flow in &wf.subworkflows {
+        for (s, flow) in wf.subworkflows.iter().enumerate() {
             for group in flow.stuck_cycles() {
                 let names: Vec<String> = group
                     .iter()
                     .map(|&i| format!("`{}`", flow.steps[i].step.name))
                     .collect();
-                let first = flow.steps[group[0]].step;
+                let first = group[0];
                 let message = format!(
                     "steps {} loop forever: no path leaves the loop (only an error can end it)",
                     names.join(", ")
                 );
-                out.push(
-                    Diagnostic::new(RULE.name, RULE.severity, first.loc, message)
-                        .with_subject(&first.name),
-                );
+                let at = Subject::Step(wf.step_ref(s, first));
+                cx.report(flow.steps[first].step.loc, at, message);
             }
         }
     }

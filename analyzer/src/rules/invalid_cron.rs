@@ -1,7 +1,6 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{ResourceKind, ScheduleSyntax};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
+use crate::model::{ResourceId, ResourceKind, ScheduleSyntax};
 use crate::schedule::{self, CronSchedule};
 
 pub const RULE: Rule = Rule {
@@ -38,10 +37,12 @@ httpTarget:
 Write five fields with values in range, e.g. `0 0 * * *` for midnight. Replace `L`, `W`,
 `#` and `?` with explicit lists (`?` is `*`), and drop a leading seconds field.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
-    for resource in &analysis.workspace.resources {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
+    for (i, resource) in analysis.workspace.resources.iter().enumerate() {
         let ResourceKind::Job(job) = &resource.kind else {
             continue;
         };
@@ -52,14 +53,10 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         if let Err(problem) = CronSchedule::parse(&text.value) {
-            out.push(
-                Diagnostic::new(
-                    RULE.name,
-                    RULE.severity,
-                    text.loc,
-                    format!("`{}` is not valid unix-cron: {problem}", text.value.trim()),
-                )
-                .with_subject(&resource.name),
+            cx.report(
+                text.loc,
+                Subject::Resource(ResourceId::new(i)),
+                format!("`{}` is not valid unix-cron: {problem}", text.value.trim()),
             );
         }
     }

@@ -25,4 +25,5 @@ Google Cloud refuses to deploy such a definition; what Baton shows about it is p
 Follow the message: each step is a map with exactly one key, its name; each field has the type
 the API documents.
 "#,
+    check: None,
 };

@@ -1,7 +1,6 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::ResourceKind;
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
+use crate::model::{ResourceId, ResourceKind};
 use crate::schedule;
 
 pub const RULE: Rule = Rule {
@@ -32,10 +31,12 @@ httpTarget:
 Use the zone's tz database name, e.g. `Europe/Berlin`; the list is at
 <https://en.wikipedia.org/wiki/List_of_tz_database_time_zones>.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
-    for resource in &analysis.workspace.resources {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
+    for (i, resource) in analysis.workspace.resources.iter().enumerate() {
         let ResourceKind::Job(job) = &resource.kind else {
             continue;
         };
@@ -49,9 +50,6 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(suggestion) = schedule::time_zone_suggestion(&zone.value) {
             message.push_str(&format!(": did you mean `{suggestion}`?"));
         }
-        out.push(
-            Diagnostic::new(RULE.name, RULE.severity, zone.loc, message)
-                .with_subject(&resource.name),
-        );
+        cx.report(zone.loc, Subject::Resource(ResourceId::new(i)), message);
     }
 }

@@ -1,6 +1,5 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 use crate::flow::{BlockKind, JumpIssue};
 
 pub const RULE: Rule = Rule {
@@ -36,11 +35,13 @@ neither as supported.
 Jump to the block's own step (`group`) instead of into it, use `break` to leave a loop, and move
 `break`/`continue` inside the `for` they belong to.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     for wf in &analysis.workflows {
-        for flow in &wf.subworkflows {
+        for (s, flow) in wf.subworkflows.iter().enumerate() {
             let name = |i: usize| flow.steps[i].step.name.as_str();
             for issue in &flow.jump_issues {
                 let (severity, loc, from, message) = match issue {
@@ -83,9 +84,8 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
                         )
                     }
                 };
-                out.push(
-                    Diagnostic::new(RULE.name, severity, *loc, message).with_subject(name(*from)),
-                );
+                cx.report(*loc, Subject::Step(wf.step_ref(s, *from)), message)
+                    .severity(severity);
             }
         }
     }

@@ -1,7 +1,6 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::ResourceKind;
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
+use crate::model::{ResourceId, ResourceKind};
 
 pub const RULE: Rule = Rule {
     name: "missing-dead-letter",
@@ -42,10 +41,12 @@ deadLetterPolicy:
 ```
 (`gcloud pubsub subscriptions update S --dead-letter-topic=T --max-delivery-attempts=5`).
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
-    for resource in &analysis.workspace.resources {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
+    for (i, resource) in analysis.workspace.resources.iter().enumerate() {
         let ResourceKind::Subscription(sub) = &resource.kind else {
             continue;
         };
@@ -60,17 +61,13 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let kind = if sub.push.is_some() { "push" } else { "pull" };
-        out.push(
-            Diagnostic::new(
-                RULE.name,
-                RULE.severity,
-                resource.loc,
-                format!(
-                    "{kind} subscription `{}` has no dead-letter topic: a message that keeps failing is redelivered until retention expires, then dropped",
-                    resource.name
-                ),
-            )
-            .with_subject(&resource.name),
+        cx.report(
+            resource.loc,
+            Subject::Resource(ResourceId::new(i)),
+            format!(
+                "{kind} subscription `{}` has no dead-letter topic: a message that keeps failing is redelivered until retention expires, then dropped",
+                resource.name
+            ),
         );
     }
 }

@@ -1,39 +1,18 @@
 //! The rule catalog. One rule per file; each has a stable name (users and tools depend on it),
-//! a stable code, a default severity and docs with fixed headings.
+//! a stable code, a default severity, docs with fixed headings and, unless the loaders report
+//! it, a `check` that reports through a [`Checker`].
+//!
+//! **Adding a rule:** write `rules/<name>.rs` with its `RULE`, add its fixtures in
+//! `analyzer/tests/fixtures/rules/<name>/`, and add one line to [`catalog!`] below. Everything
+//! else (the list, lookup by name or code, the SARIF driver, `baton rules`, the app) derives
+//! from that line.
 
-mod call_without_retry;
-mod dependency_cycle;
-mod dst_sensitive_schedule;
-mod duplicate_step;
-mod event_loop;
-mod hardcoded_endpoint;
-mod high_coupling;
-mod infinite_loop;
-mod invalid_cron;
-mod invalid_definition;
-mod invalid_time_zone;
-mod misplaced_jump;
-mod missing_dead_letter;
-mod parse_error;
-mod retry_amplification;
-mod single_point_of_failure;
-mod sync_chain;
-mod topic_without_subscribers;
-mod unauthenticated_target;
-mod unbounded_retries;
-mod undefined_step;
-mod undefined_subworkflow;
-mod unknown_target;
-mod unreachable_step;
-mod unrecognized_document;
-mod untriggered_workflow;
-mod unused_queue;
-mod unused_subworkflow;
-mod workflow_limit;
-mod workflow_trigger_no_retry;
+mod checker;
 
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+pub(crate) use checker::run;
+pub use checker::Checker;
+
+use crate::diagnostic::Severity;
 
 /// Metadata of one rule.
 #[derive(Clone, Copy, Debug)]
@@ -48,80 +27,112 @@ pub struct Rule {
     /// Markdown with the headings `## What it finds`, `## Why it matters`, `## Example`,
     /// `## How to fix`.
     pub docs: &'static str,
+    /// Looks at the analysis and reports; `None` for the rules the loaders report while they
+    /// read the files, and for those the checker reports itself (suppressions).
+    pub check: Option<fn(&mut Checker<'_>)>,
 }
 
-/// Every rule, in catalog order.
-pub const RULES: &[Rule] = &[
-    parse_error::RULE,
-    unrecognized_document::RULE,
-    invalid_definition::RULE,
-    workflow_limit::RULE,
-    unreachable_step::RULE,
-    undefined_step::RULE,
-    misplaced_jump::RULE,
-    duplicate_step::RULE,
-    undefined_subworkflow::RULE,
-    unused_subworkflow::RULE,
-    infinite_loop::RULE,
-    unknown_target::RULE,
-    topic_without_subscribers::RULE,
-    unused_queue::RULE,
-    untriggered_workflow::RULE,
-    event_loop::RULE,
-    single_point_of_failure::RULE,
-    invalid_cron::RULE,
-    invalid_time_zone::RULE,
-    dst_sensitive_schedule::RULE,
-    call_without_retry::RULE,
-    unbounded_retries::RULE,
-    missing_dead_letter::RULE,
-    retry_amplification::RULE,
-    workflow_trigger_no_retry::RULE,
-    unauthenticated_target::RULE,
-    sync_chain::RULE,
-    dependency_cycle::RULE,
-    high_coupling::RULE,
-    hardcoded_endpoint::RULE,
-];
+/// Declares every rule once, as `Variant: module`, in catalog order.
+macro_rules! catalog {
+    ($($id:ident: $module:ident,)*) => {
+        $(mod $module;)*
 
-impl Rule {
-    /// A finding of this rule about a graph node, at its definition (or first reference).
-    pub fn on_node(&self, node: &crate::graph::Node, message: String) -> Diagnostic {
-        Diagnostic::new(self.name, self.severity, node.loc, message).with_subject(&node.name)
+        /// A rule, as a value: what findings, configuration and suppressions refer to.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum RuleId {
+            $($id,)*
+        }
+
+        impl RuleId {
+            /// Every rule, in catalog order.
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$id,)*];
+
+            /// The rule's name, code, default severity, docs and check.
+            pub fn meta(self) -> &'static Rule {
+                match self {
+                    $(RuleId::$id => &$module::RULE,)*
+                }
+            }
+        }
+    };
+}
+
+catalog! {
+    ParseError: parse_error,
+    UnrecognizedDocument: unrecognized_document,
+    InvalidDefinition: invalid_definition,
+    WorkflowLimit: workflow_limit,
+    AmbiguousReference: ambiguous_reference,
+    UnusedSuppression: unused_suppression,
+    UnreachableStep: unreachable_step,
+    UndefinedStep: undefined_step,
+    MisplacedJump: misplaced_jump,
+    DuplicateStep: duplicate_step,
+    UndefinedSubworkflow: undefined_subworkflow,
+    UnusedSubworkflow: unused_subworkflow,
+    InfiniteLoop: infinite_loop,
+    UnknownTarget: unknown_target,
+    TopicWithoutSubscribers: topic_without_subscribers,
+    UnusedQueue: unused_queue,
+    UntriggeredWorkflow: untriggered_workflow,
+    EventLoop: event_loop,
+    SinglePointOfFailure: single_point_of_failure,
+    InvalidCron: invalid_cron,
+    InvalidTimeZone: invalid_time_zone,
+    DstSensitiveSchedule: dst_sensitive_schedule,
+    CallWithoutRetry: call_without_retry,
+    UnboundedRetries: unbounded_retries,
+    MissingDeadLetter: missing_dead_letter,
+    RetryAmplification: retry_amplification,
+    WorkflowTriggerNoRetry: workflow_trigger_no_retry,
+    UnauthenticatedTarget: unauthenticated_target,
+    SyncChain: sync_chain,
+    DependencyCycle: dependency_cycle,
+    HighCoupling: high_coupling,
+    HardcodedEndpoint: hardcoded_endpoint,
+}
+
+impl RuleId {
+    pub fn name(self) -> &'static str {
+        self.meta().name
+    }
+
+    pub fn code(self) -> &'static str {
+        self.meta().code
+    }
+
+    /// The rule named `name_or_code` (`unreachable-step` or `ORC001`; codes in any case).
+    pub fn parse(name_or_code: &str) -> Option<RuleId> {
+        RuleId::ALL.iter().copied().find(|r| {
+            let meta = r.meta();
+            meta.name == name_or_code || meta.code.eq_ignore_ascii_case(name_or_code)
+        })
+    }
+
+    /// Position in [`RuleId::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
     }
 }
 
-pub fn rule(name: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.name == name)
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
-/// Runs every analysis rule (loader rules report while loading).
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
-    workflow_limit::check(analysis, out);
-    unreachable_step::check(analysis, out);
-    undefined_step::check(analysis, out);
-    misplaced_jump::check(analysis, out);
-    duplicate_step::check(analysis, out);
-    undefined_subworkflow::check(analysis, out);
-    unused_subworkflow::check(analysis, out);
-    infinite_loop::check(analysis, out);
-    unknown_target::check(analysis, out);
-    topic_without_subscribers::check(analysis, out);
-    unused_queue::check(analysis, out);
-    untriggered_workflow::check(analysis, out);
-    event_loop::check(analysis, out);
-    single_point_of_failure::check(analysis, out);
-    retry_amplification::check(analysis, out);
-    invalid_cron::check(analysis, out);
-    invalid_time_zone::check(analysis, out);
-    dst_sensitive_schedule::check(analysis, out);
-    call_without_retry::check(analysis, out);
-    unbounded_retries::check(analysis, out);
-    missing_dead_letter::check(analysis, out);
-    workflow_trigger_no_retry::check(analysis, out);
-    unauthenticated_target::check(analysis, out);
-    sync_chain::check(analysis, out);
-    dependency_cycle::check(analysis, out);
-    high_coupling::check(analysis, out);
-    hardcoded_endpoint::check(analysis, out);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_codes_are_unique_and_parse_back() {
+        for (i, &rule) in RuleId::ALL.iter().enumerate() {
+            assert_eq!(rule.index(), i);
+            assert_eq!(RuleId::parse(rule.name()), Some(rule));
+            assert_eq!(RuleId::parse(rule.code()), Some(rule));
+            assert_eq!(RuleId::parse(&rule.code().to_lowercase()), Some(rule));
+        }
+        assert_eq!(RuleId::parse("no-such-rule"), None);
+    }
 }

@@ -30,4 +30,5 @@ main:
 Fix the syntax at the reported position. Expressions that contain `: ` or `#` must be quoted:
 `'${"a: " + b}'`.
 "#,
+    check: None,
 };

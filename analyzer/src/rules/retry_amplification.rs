@@ -4,9 +4,8 @@ use petgraph::algo::{condensation, toposort};
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 use crate::graph::{Attempts, Edge, EdgeKind, Graph, NodeKind};
 
 pub const RULE: Rule = Rule {
@@ -51,6 +50,7 @@ main:                        # workflow `parent`
 Retry in one layer only (usually the outermost, with backoff), make the inner layers fail fast,
 or lower the counts so the product stays small.
 "#,
+    check: Some(check),
 };
 
 /// The worst chain of waiting edges that ends with one edge.
@@ -61,7 +61,8 @@ struct Chain {
     edges: Vec<EdgeIndex>,
 }
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     let graph = &analysis.graph;
     let threshold = analysis.config.thresholds.retry_amplification;
     // Visit nodes in topological order of the condensation; edges inside a cycle are ignored
@@ -138,20 +139,16 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             })
             .collect();
         let name = &graph.node(target).name;
-        let mut d = Diagnostic::new(
-            RULE.name,
-            RULE.severity,
-            graph.graph[last].loc,
-            format!(
-                "up to {} attempts reach `{name}` when it fails: {}",
-                chain.product,
-                hops.join(", ")
-            ),
-        )
-        .with_subject(name);
+        let message = format!(
+            "up to {} attempts reach `{name}` when it fails: {}",
+            chain.product,
+            hops.join(", ")
+        );
+        let d = cx.report(graph.graph[last].loc, Subject::Edge(last), message);
         for &e in &chain.edges[..chain.edges.len() - 1] {
-            d = d.with_related(
+            d.related_to(
                 graph.graph[e].loc,
+                Subject::Edge(e),
                 format!(
                     "{} attempts here",
                     match graph.graph[e].attempts {
@@ -161,7 +158,6 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             );
         }
-        out.push(d);
     }
 }
 

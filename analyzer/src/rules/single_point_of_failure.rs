@@ -3,9 +3,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use petgraph::algo::dominators::simple_fast;
 use petgraph::graph::NodeIndex;
 
-use super::Rule;
+use super::{Checker, Rule};
 use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 use crate::graph::{Graph, NodeKind};
 use crate::model::{ResourceKind, Service};
 
@@ -41,9 +41,11 @@ and the blast radius is not visible from any single definition.
 Decouple the flows (a queue or topic in between, so the work waits instead of failing), give
 the component redundancy (more instances, several regions), or split it per flow.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     let graph = &analysis.graph;
     // Candidate → the entry points it cuts off, and what they lose directly (its children in
     // their dominator trees). One pass over the dominator tree of each entry: O(entries × E).
@@ -66,8 +68,8 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let n = graph.node(*node);
-        out.push(RULE.on_node(
-            n,
+        cx.on_node(
+            *node,
             format!(
                 "if {} `{}` fails, {} entry points ({}) cannot reach {}",
                 n.kind.as_str(),
@@ -76,7 +78,7 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
                 names(graph, entries),
                 names(graph, lost),
             ),
-        ));
+        );
     }
     for n in graph.nodes() {
         let Some(service) = service(analysis, n) else {
@@ -95,13 +97,14 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let node = graph.node(n);
-        out.push(
-            RULE.on_node(node, format!(
+        cx.on_node(
+            n,
+            format!(
                     "service `{}` runs at most one instance (maxScale: 1) and serves {} producers (`{}`): when it is down or saturated, all of them fail",
                     node.name,
                     producers.len(),
-                    producers.join("`, `")
-                )),
+                producers.join("`, `")
+            ),
         );
     }
 }
@@ -163,7 +166,7 @@ fn service<'a>(analysis: &'a Analysis<'_>, n: NodeIndex) -> Option<&'a Service> 
     match &analysis
         .workspace
         .resources
-        .get(graph.node(n).resource?)?
+        .get(graph.node(n).resource?.index())?
         .kind
     {
         ResourceKind::Service(s) => Some(s),

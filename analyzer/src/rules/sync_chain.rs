@@ -1,6 +1,5 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 use crate::graph::Edge;
 use crate::metrics::sync_chains;
 
@@ -43,9 +42,11 @@ Make the hops that need no answer asynchronous (Pub/Sub, Cloud Tasks,
 services calling services, or merge services that always call each other. Raise
 `sync-chain` in `baton.toml` if the chain is deliberate.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     let graph = &analysis.graph;
     let threshold = analysis.config.thresholds.sync_chain;
     for chain in sync_chains(graph, threshold) {
@@ -57,23 +58,16 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             .iter()
             .map(|&n| graph.node(n).id.as_str())
             .collect();
-        let head_node = graph.node(head);
-        let mut diagnostic = Diagnostic::new(
-            RULE.name,
-            RULE.severity,
-            head_node.loc,
-            format!(
-                "chain of {} synchronous calls (more than {threshold}): {}",
-                chain.hops(),
-                path.join(" → ")
-            ),
-        )
-        .with_subject(&head_node.name);
+        let message = format!(
+            "chain of {} synchronous calls (more than {threshold}): {}",
+            chain.hops(),
+            path.join(" → ")
+        );
+        let d = cx.on_node(head, message);
         for (i, (&e, pair)) in chain.edges.iter().zip(path.windows(2)).enumerate() {
             let edge = &graph.graph[e];
-            diagnostic = diagnostic.with_related(edge.loc, hop(i + 1, edge, pair[0], pair[1]));
+            d.related_to(edge.loc, Subject::Edge(e), hop(i + 1, edge, pair[0], pair[1]));
         }
-        out.push(diagnostic);
     }
 }
 

@@ -1,6 +1,5 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::Severity;
 use crate::graph::{EdgeKind, NodeKind};
 
 pub const RULE: Rule = Rule {
@@ -28,9 +27,11 @@ topic: projects/demo/topics/order-placed       # a different topic
 Create the subscription (or trigger) that should consume the topic, or point the existing one
 at it; delete the topic if it is no longer used.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     let graph = &analysis.graph;
     for n in graph.nodes() {
         let node = graph.node(n);
@@ -41,11 +42,12 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             .edges_out(n)
             .any(|(_, e)| matches!(e.kind, EdgeKind::Deliver | EdgeKind::Event));
         if !listened {
-            out.push(
-                RULE.on_node(node, format!(
-                        "no loaded subscription or trigger reads topic `{}`: messages published to it are dropped",
-                        node.name
-                    )),
+            cx.on_node(
+                n,
+                format!(
+                    "no loaded subscription or trigger reads topic `{}`: messages published to it are dropped",
+                    node.name
+                ),
             );
         }
     }

@@ -1,8 +1,7 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 use crate::expr::expression;
-use crate::model::{visit_steps, Auth, JobTarget, ResourceKind};
+use crate::model::{Auth, Call, JobTarget, ResourceId, ResourceKind};
 use crate::retry::body_calls;
 use crate::source::Loc;
 use crate::tree::Node;
@@ -59,12 +58,23 @@ httpTarget:
 `gcloud pubsub subscriptions update S --push-auth-service-account=...`, or `oidcToken` in the
 task's `httpRequest`).
 "#,
+    check: Some(check),
 };
 
 const TASKS_CREATE: &str = "googleapis.cloudtasks.v2.projects.locations.queues.tasks.create";
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
-    for resource in &analysis.workspace.resources {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
+    let graph = &analysis.graph;
+    for (i, resource) in analysis.workspace.resources.iter().enumerate() {
+        let id = ResourceId::new(i);
+        // The edge the unauthenticated push is: the node's out-edge written at `loc`.
+        let subject = |loc: Loc| {
+            graph
+                .resource_node(id)
+                .and_then(|n| graph.edge_at(n, loc))
+                .map_or(Subject::Resource(id), Subject::Edge)
+        };
         match &resource.kind {
             ResourceKind::Job(job) => {
                 let Some(target) = &job.target else {
@@ -73,77 +83,63 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
                 let JobTarget::Http { uri, auth, .. } = &target.value else {
                     continue;
                 };
-                if serverless_host(uri).is_some() {
-                    if let Some(why) = missing_token(*auth) {
-                        out.push(finding(
-                            target.loc,
-                            &resource.name,
-                            format!("scheduler job `{}` calls `{uri}` {why}", resource.name),
-                        ));
-                    }
+                if serverless_host(uri).is_none() {
+                    continue;
+                }
+                if let Some(why) = missing_token(*auth) {
+                    let message = format!("scheduler job `{}` calls `{uri}` {why}", resource.name);
+                    cx.report(target.loc, subject(target.loc), message);
                 }
             }
             ResourceKind::Subscription(sub) => {
                 let Some(push) = &sub.push else {
                     continue;
                 };
-                if serverless_host(&push.value.endpoint).is_some() {
-                    if let Some(why) = missing_token(push.value.auth) {
-                        out.push(finding(
-                            push.loc,
-                            &resource.name,
-                            format!(
-                                "push subscription `{}` delivers to `{}` {why}",
-                                resource.name, push.value.endpoint
-                            ),
-                        ));
-                    }
+                if serverless_host(&push.value.endpoint).is_none() {
+                    continue;
                 }
-            }
-            ResourceKind::Workflow(workflow) => {
-                for sub in &workflow.subworkflows {
-                    visit_steps(&sub.steps, &mut |step| {
-                        for call in body_calls(&step.body) {
-                            if call.function.value != TASKS_CREATE {
-                                continue;
-                            }
-                            let Some(request) = call
-                                .args
-                                .as_ref()
-                                .and_then(|a| a.path(&["body", "task", "httpRequest"]))
-                            else {
-                                continue;
-                            };
-                            let Some(url) = request.get("url") else {
-                                continue;
-                            };
-                            let Some(host) = url.as_str().and_then(task_host) else {
-                                continue;
-                            };
-                            let Some(host) = serverless_host(&host) else {
-                                continue;
-                            };
-                            if let Some(why) = missing_token(node_auth(request)) {
-                                out.push(finding(
-                                    Loc::new(step.loc.file, url.pos),
-                                    &step.name,
-                                    format!(
-                                        "the task that step `{}` creates calls `{host}` {why}",
-                                        step.name
-                                    ),
-                                ));
-                            }
-                        }
-                    });
+                if let Some(why) = missing_token(push.value.auth) {
+                    let message = format!(
+                        "push subscription `{}` delivers to `{}` {why}",
+                        resource.name, push.value.endpoint
+                    );
+                    cx.report(push.loc, subject(push.loc), message);
                 }
             }
             _ => {}
         }
     }
+    for wf in &analysis.workflows {
+        for (s, flow) in wf.subworkflows.iter().enumerate() {
+            for (i, flow_step) in flow.steps.iter().enumerate() {
+                let step = flow_step.step;
+                for call in body_calls(&step.body) {
+                    let Some((url, host, auth)) = task_target(call) else {
+                        continue;
+                    };
+                    if let Some(why) = missing_token(auth) {
+                        cx.report(
+                            Loc::new(step.loc.file, url.pos),
+                            Subject::Step(wf.step_ref(s, i)),
+                            format!("the task that step `{}` creates calls `{host}` {why}", step.name),
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
 
-fn finding(loc: Loc, subject: &str, message: String) -> Diagnostic {
-    Diagnostic::new(RULE.name, RULE.severity, loc, message).with_subject(subject)
+/// The URL node, Cloud Run or Functions host and authentication of the HTTP task a
+/// `tasks.create` call creates.
+fn task_target(call: &Call) -> Option<(&Node, String, Auth)> {
+    if call.function.value != TASKS_CREATE {
+        return None;
+    }
+    let request = call.args.as_ref()?.path(&["body", "task", "httpRequest"])?;
+    let url = request.get("url")?;
+    let host = serverless_host(&url.as_str().and_then(task_host)?)?;
+    Some((url, host, node_auth(request)))
 }
 
 /// Why `auth` does not authenticate to Cloud Run or Cloud Functions; `None` for OIDC.

@@ -1,7 +1,6 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::ResourceKind;
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
+use crate::model::{ResourceId, ResourceKind};
 
 pub const RULE: Rule = Rule {
     name: "unbounded-retries",
@@ -37,10 +36,12 @@ state: RUNNING
 Give the queue a limit: a finite `maxAttempts` (`gcloud tasks queues update Q
 --max-attempts=20`) or a `maxRetryDuration` (`--max-retry-duration=86400s`).
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
-    for resource in &analysis.workspace.resources {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
+    for (i, resource) in analysis.workspace.resources.iter().enumerate() {
         let ResourceKind::Queue(queue) = &resource.kind else {
             continue;
         };
@@ -58,17 +59,13 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
         if duration_limited {
             continue;
         }
-        out.push(
-            Diagnostic::new(
-                RULE.name,
-                RULE.severity,
-                attempts.loc,
-                format!(
-                    "queue `{}` retries a failing task forever: `maxAttempts` is -1 and no `maxRetryDuration` limits it",
-                    resource.name
-                ),
-            )
-            .with_subject(&resource.name),
+        cx.report(
+            attempts.loc,
+            Subject::Resource(ResourceId::new(i)),
+            format!(
+                "queue `{}` retries a failing task forever: `maxAttempts` is -1 and no `maxRetryDuration` limits it",
+                resource.name
+            ),
         );
     }
 }

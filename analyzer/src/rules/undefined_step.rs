@@ -1,6 +1,5 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 use crate::flow::JumpIssue;
 
 pub const RULE: Rule = Rule {
@@ -26,21 +25,20 @@ Google Cloud rejects the workflow at deploy time.
 ## How to fix
 Correct the name, or add the missing step.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     for wf in &analysis.workflows {
-        for flow in &wf.subworkflows {
+        for (s, flow) in wf.subworkflows.iter().enumerate() {
             for issue in &flow.jump_issues {
                 if let JumpIssue::Undefined { from, target, loc } = issue {
                     let message = format!(
                         "`next: {target}` names no step of subworkflow `{}`",
                         flow.subworkflow.name
                     );
-                    out.push(
-                        Diagnostic::new(RULE.name, RULE.severity, *loc, message)
-                            .with_subject(&flow.steps[*from].step.name),
-                    );
+                    cx.report(*loc, Subject::Step(wf.step_ref(s, *from)), message);
                 }
             }
         }

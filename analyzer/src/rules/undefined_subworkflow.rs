@@ -1,6 +1,5 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 use crate::flow::CallKind;
 
 pub const RULE: Rule = Rule {
@@ -29,6 +28,7 @@ main:
 ## How to fix
 Define the subworkflow, load the file that defines it, or correct the name.
 "#,
+    check: Some(check),
 };
 
 /// Expression helpers without a namespace (Workflows reference: "Expression helpers").
@@ -43,9 +43,10 @@ pub fn is_library_function(name: &str) -> bool {
     name.contains('.') || BUILTINS.contains(&name)
 }
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     for wf in &analysis.workflows {
-        for flow in &wf.subworkflows {
+        for (s, flow) in wf.subworkflows.iter().enumerate() {
             for call in &flow.calls {
                 if wf.workflow.subworkflow(&call.callee).is_some()
                     || is_library_function(&call.callee)
@@ -58,10 +59,7 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
                     CallKind::RetryPredicate => format!("retry predicate `{}`", call.callee),
                 };
                 let message = format!("{how} names no subworkflow of `{}` and no standard-library function or connector", wf.resource.name);
-                out.push(
-                    Diagnostic::new(RULE.name, RULE.severity, call.loc, message)
-                        .with_subject(&flow.steps[call.step].step.name),
-                );
+                cx.report(call.loc, Subject::Step(wf.step_ref(s, call.step)), message);
             }
         }
     }

@@ -1,6 +1,5 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 use crate::graph::{EdgeKind, Graph, NodeKind};
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
@@ -42,9 +41,11 @@ main:          # loaded as workflow `image-pipeline`
 ## How to fix
 Correct the name, or load the file that defines the resource.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     let graph = &analysis.graph;
     for e in graph.graph.edge_references() {
         let (from, to, edge) = (e.source(), e.target(), e.weight());
@@ -62,7 +63,12 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             _ => continue,
         };
         let node = graph.node(missing);
-        if graph.is_defined(missing) || !node.kind.is_loadable() || edge.soft {
+        // An ambiguous reference is among the loaded ones: `ambiguous-reference` says so.
+        if graph.is_defined(missing)
+            || !node.kind.is_loadable()
+            || edge.soft
+            || graph.is_ambiguous(missing)
+        {
             continue;
         }
         let kind = node.kind.as_str();
@@ -75,9 +81,7 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(similar) = similar(graph, missing) {
             message.push_str(&format!(": did you mean `{similar}`?"));
         }
-        out.push(
-            Diagnostic::new(RULE.name, RULE.severity, edge.loc, message).with_subject(&node.name),
-        );
+        cx.report(edge.loc, Subject::Edge(e.id()), message);
     }
 }
 

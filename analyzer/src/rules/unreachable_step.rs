@@ -1,6 +1,5 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 
 pub const RULE: Rule = Rule {
     name: "unreachable-step",
@@ -34,12 +33,14 @@ silently never happens, and readers waste time on code that does not run.
 ## How to fix
 Point a `next` at the step, move it before the jump, or delete it.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     for wf in &analysis.workflows {
-        for flow in &wf.subworkflows {
-            for step in &flow.steps {
+        for (s, flow) in wf.subworkflows.iter().enumerate() {
+            for (i, step) in flow.steps.iter().enumerate() {
                 let parent_unreachable = step.parent.is_some_and(|p| !flow.steps[p].reachable);
                 if step.reachable || parent_unreachable {
                     continue;
@@ -48,10 +49,7 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
                     "step `{}` can never run: no path from the start of `{}` reaches it",
                     step.step.name, flow.subworkflow.name
                 );
-                out.push(
-                    Diagnostic::new(RULE.name, RULE.severity, step.step.loc, message)
-                        .with_subject(&step.step.name),
-                );
+                cx.report(step.step.loc, Subject::Step(wf.step_ref(s, i)), message);
             }
         }
     }

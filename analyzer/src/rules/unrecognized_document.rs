@@ -27,4 +27,5 @@ metadata:
 Nothing, if the document is unrelated. Otherwise export the resource with
 `gcloud ... describe --format=yaml` and load that.
 "#,
+    check: None,
 };

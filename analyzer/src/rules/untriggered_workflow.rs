@@ -1,6 +1,5 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::Severity;
 use crate::graph::NodeKind;
 
 pub const RULE: Rule = Rule {
@@ -31,9 +30,11 @@ and no Scheduler job whose target is this workflow's executions URL.
 Load the trigger or job that starts it, add one, or suppress the finding when it is started by
 hand on purpose (`# baton: ignore[untriggered-workflow]` on its first line).
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     let graph = &analysis.graph;
     for n in graph.nodes() {
         let node = graph.node(n);
@@ -41,11 +42,12 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         if graph.edges_in(n).next().is_none() {
-            out.push(
-                RULE.on_node(node, format!(
-                        "nothing in the loaded files starts workflow `{}` (no trigger, schedule, task, push or execution call)",
-                        node.name
-                    )),
+            cx.on_node(
+                n,
+                format!(
+                    "nothing in the loaded files starts workflow `{}` (no trigger, schedule, task, push or execution call)",
+                    node.name
+                ),
             );
         }
     }

@@ -1,6 +1,5 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::Severity;
 use crate::graph::{EdgeKind, NodeKind};
 
 pub const RULE: Rule = Rule {
@@ -35,9 +34,11 @@ main:
 ## How to fix
 Point the producer at the queue, or delete the queue.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     let graph = &analysis.graph;
     for n in graph.nodes() {
         let node = graph.node(n);
@@ -45,13 +46,13 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         if !graph.edges_in(n).any(|(_, e)| e.kind == EdgeKind::Enqueue) {
-            out.push(RULE.on_node(
-                node,
+            cx.on_node(
+                n,
                 format!(
                     "nothing in the loaded files enqueues tasks into queue `{}`",
                     node.name
                 ),
-            ));
+            );
         }
     }
 }

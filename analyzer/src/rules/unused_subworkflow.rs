@@ -1,8 +1,7 @@
 use std::collections::HashSet;
 
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 
 pub const RULE: Rule = Rule {
     name: "unused-subworkflow",
@@ -32,9 +31,11 @@ old_helper:            # nothing calls it
 ## How to fix
 Call it where it was meant to run, or delete it.
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     for wf in &analysis.workflows {
         let Some(main) = wf
             .subworkflows
@@ -62,14 +63,10 @@ pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
         for (i, flow) in wf.subworkflows.iter().enumerate() {
             if !used.contains(&i) {
                 let sub = flow.subworkflow;
-                out.push(
-                    Diagnostic::new(
-                        RULE.name,
-                        RULE.severity,
-                        sub.loc,
-                        format!("subworkflow `{}` is never called", sub.name),
-                    )
-                    .with_subject(&sub.name),
+                cx.report(
+                    sub.loc,
+                    Subject::Subworkflow(wf.subworkflow_ref(i)),
+                    format!("subworkflow `{}` is never called", sub.name),
                 );
             }
         }

@@ -1,8 +1,7 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Checker, Rule};
+use crate::diagnostic::{Severity, Subject};
 use crate::limits::format_size;
-use crate::model::{visit_steps, ParallelWork, StepBody, StepKind};
+use crate::model::{ParallelWork, StepBody, StepKind};
 use crate::source::Loc;
 
 pub const RULE: Rule = Rule {
@@ -48,6 +47,7 @@ the source is too large.
 Parallel steps have more limits (at most 20 branches or iterations running at once, nesting
 depth 2) that Baton does not check; the parallel numbers are from secondary sources.
 "#,
+    check: Some(check),
 };
 
 /// Largest workflow source the service accepts, in bytes.
@@ -56,50 +56,38 @@ pub const MAX_ASSIGNMENTS: usize = 50;
 pub const MAX_CONDITIONS: usize = 50;
 pub const MAX_BRANCHES: usize = 10;
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
     for wf in &analysis.workflows {
         if let Some(size) = &wf.workflow.source_size {
             if size.value > MAX_SOURCE_BYTES {
-                out.push(
-                    Diagnostic::new(
-                        RULE.name,
-                        RULE.severity,
-                        size.loc,
-                        format!(
-                            "workflow source is {} ({} bytes); Workflows allows at most {}",
-                            format_size(size.value),
-                            size.value,
-                            format_size(MAX_SOURCE_BYTES)
-                        ),
-                    )
-                    .with_subject(&wf.resource.name),
+                let message = format!(
+                    "workflow source is {} ({} bytes); Workflows allows at most {}",
+                    format_size(size.value),
+                    size.value,
+                    format_size(MAX_SOURCE_BYTES)
                 );
+                cx.report(size.loc, Subject::Resource(wf.id), message);
             }
         }
-        for sub in &wf.workflow.subworkflows {
-            visit_steps(&sub.steps, &mut |step| {
-                check_body(&step.body, &step.name, step.loc, out);
-            });
+        for (s, flow) in wf.subworkflows.iter().enumerate() {
+            for (i, flow_step) in flow.steps.iter().enumerate() {
+                let step = flow_step.step;
+                let at = Subject::Step(wf.step_ref(s, i));
+                check_body(cx, &step.body, &step.name, step.loc, at);
+            }
         }
     }
 }
 
 /// Checks a step's body and the inline bodies it holds (switch conditions, a `try` body);
 /// nested step lists are visited as steps.
-fn check_body(body: &StepBody, name: &str, loc: Loc, out: &mut Vec<Diagnostic>) {
+fn check_body(cx: &mut Checker<'_>, body: &StepBody, name: &str, loc: Loc, at: Subject) {
     let mut over = |what: &str, count: usize, unit: &str, max: usize| {
         if count > max {
-            out.push(
-                Diagnostic::new(
-                    RULE.name,
-                    RULE.severity,
-                    loc,
-                    format!(
-                        "{what} step `{name}` has {count} {unit}; Workflows allows at most {max}"
-                    ),
-                )
-                .with_subject(name),
-            );
+            let message =
+                format!("{what} step `{name}` has {count} {unit}; Workflows allows at most {max}");
+            cx.report(loc, at, message);
         }
     };
     match &body.kind {
@@ -109,7 +97,7 @@ fn check_body(body: &StepBody, name: &str, loc: Loc, out: &mut Vec<Diagnostic>) 
         StepKind::Switch(conditions) => {
             over("switch", conditions.len(), "conditions", MAX_CONDITIONS);
             for condition in conditions {
-                check_body(&condition.body, name, condition.loc, out);
+                check_body(cx, &condition.body, name, condition.loc, at);
             }
         }
         StepKind::Parallel(parallel) => {
@@ -117,7 +105,7 @@ fn check_body(body: &StepBody, name: &str, loc: Loc, out: &mut Vec<Diagnostic>) 
                 over("parallel", branches.len(), "branches", MAX_BRANCHES);
             }
         }
-        StepKind::Try(t) => check_body(&t.body, name, loc, out),
+        StepKind::Try(t) => check_body(cx, &t.body, name, loc, at),
         StepKind::Jump
         | StepKind::Call(_)
         | StepKind::For(_)

@@ -1,8 +1,10 @@
-use super::Rule;
-use crate::analysis::Analysis;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::parse_resource_name;
-use crate::model::{Destination, ResourceKind};
+use super::{Checker, Rule};
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+
+use crate::diagnostic::{Severity, Subject};
+use crate::graph::{EdgeKind, NodeKind};
 use crate::retry::http_calls;
 
 pub const RULE: Rule = Rule {
@@ -13,8 +15,8 @@ pub const RULE: Rule = Rule {
     docs: r#"## What it finds
 A workflow that is the destination of an Eventarc trigger (in the same input) and makes at
 least one `http.*` call that no retry policy covers (see `call-without-retry` for what counts
-as covered). The trigger's `destination.workflow` is matched against workflows by short name,
-and by project and location when both sides give them. Workflows that only use connectors
+as covered). The trigger's `destination.workflow` is resolved like every reference (see
+`ambiguous-reference`): a short name means the trigger's own project and location. Workflows that only use connectors
 (`googleapis.*`, which retry by default) are not reported.
 
 The finding sits on the workflow, with the trigger's destination as a related location.
@@ -47,53 +49,48 @@ Retry every external call in the workflow (`try` + `retry: ${http.default_retry}
 policy), and catch what still fails so the event can be recorded or re-queued (for example, to
 a Pub/Sub topic or a Cloud Tasks queue).
 "#,
+    check: Some(check),
 };
 
-pub fn check(analysis: &Analysis<'_>, out: &mut Vec<Diagnostic>) {
-    for trigger in &analysis.workspace.resources {
-        let ResourceKind::Trigger(t) = &trigger.kind else {
+fn check(cx: &mut Checker<'_>) {
+    let analysis = cx.analysis;
+    let graph = &analysis.graph;
+    for wf in &analysis.workflows {
+        let Some(node) = graph.resource_node(wf.id) else {
             continue;
         };
-        let Some(destination) = &t.destination else {
+        if graph.node(node).resource != Some(wf.id) {
+            continue; // a second copy of the same workflow
+        }
+        let triggers: Vec<(EdgeIndex, NodeIndex)> = graph
+            .graph
+            .edges_directed(node, Direction::Incoming)
+            .filter(|e| {
+                e.weight().kind == EdgeKind::Deliver
+                    && graph.node(e.source()).kind == NodeKind::Trigger
+            })
+            .map(|e| (e.id(), e.source()))
+            .collect();
+        if triggers.is_empty() {
+            continue;
+        }
+        let calls = http_calls(wf);
+        let Some(first) = calls.iter().find(|c| !c.retried) else {
             continue;
         };
-        let Destination::Workflow(target) = &destination.value else {
-            continue;
-        };
-        let target = parse_resource_name(target);
-        // A short destination name means the trigger's own project and location.
-        let project = target.project.or(trigger.project.as_deref());
-        let location = target.location.or(trigger.location.as_deref());
-        let same = |a: Option<&str>, b: Option<&String>| match (a, b) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
-        };
-        for wf in &analysis.workflows {
-            let resource = wf.resource;
-            if resource.name != target.id
-                || !same(project, resource.project.as_ref())
-                || !same(location, resource.location.as_ref())
-            {
-                continue;
-            }
-            let calls = http_calls(wf);
-            let Some(first) = calls.iter().find(|c| !c.retried) else {
-                continue;
-            };
-            out.push(
-                Diagnostic::new(
-                    RULE.name,
-                    RULE.severity,
-                    resource.loc,
-                    format!(
-                        "workflow `{}` is started by eventarc trigger `{}`, which never retries a failed execution, but its `{}` call in step `{}` has no retry policy",
-                        resource.name, trigger.name, first.call.function.value, first.step.name
-                    ),
-                )
-                .with_subject(&resource.name)
-                .with_related(destination.loc, format!("trigger `{}` starts the workflow here", trigger.name))
-                .with_related(first.step.loc, "this call is not retried"),
+        for (edge, trigger) in triggers {
+            let trigger = &graph.node(trigger).name;
+            let message = format!(
+                "workflow `{}` is started by eventarc trigger `{trigger}`, which never retries a failed execution, but its `{}` call in step `{}` has no retry policy",
+                wf.resource.name, first.call.function.value, first.step.name
             );
+            cx.report(wf.resource.loc, Subject::Resource(wf.id), message)
+                .related_to(
+                    graph.graph[edge].loc,
+                    Subject::Edge(edge),
+                    format!("trigger `{trigger}` starts the workflow here"),
+                )
+                .related_to(first.step.loc, Subject::Step(first.at), "this call is not retried");
         }
     }
 }
