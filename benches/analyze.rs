@@ -2,11 +2,14 @@
 //! resources (about 6 MB). Targets: load + analyze < 1.5 s native release, peak memory < 1 GB.
 //! Run with `cargo bench --bench analyze`.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod generated_org;
 
 use std::time::Instant;
 
-use baton_analyzer::{analyze, SourceFile};
+use baton_analyzer::{analyze, RuleId, SourceFile};
 
 fn main() {
     let files: Vec<SourceFile> = generated_org::generate(1000, 50, 2000)
@@ -26,7 +29,7 @@ fn main() {
             .filter(|d| {
                 matches!(
                     d.rule,
-                    "parse-error" | "invalid-definition" | "unrecognized-document"
+                    RuleId::ParseError | RuleId::InvalidDefinition | RuleId::UnrecognizedDocument
                 )
             })
             .count();

@@ -4,6 +4,9 @@
 //! after page load) and the time to lay out a generated 300-node architecture in the browser
 //! (target: < 300 ms). Run with `cargo bench --bench browser`.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod generated_org;
 #[path = "../tests/support/browser.rs"]
 mod support;

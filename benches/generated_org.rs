@@ -1,6 +1,9 @@
 //! Generates a synthetic organisation of definitions for benchmarks: workflows that use every
 //! construct and call each other's services, plus the resources around them.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fmt::Write;
 
 /// `(path, text)` pairs: `workflows` workflow files of about `steps` steps each, and

@@ -2,6 +2,12 @@
 //! under 300 ms in the browser). Also prints the drawing's quality: edge crossings and edges
 //! drawn through a node (must be 0). Run with `cargo bench --bench layout`.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+/// Node sizes and edges, as `layout` takes them.
+type Input = (Vec<(f64, f64)>, Vec<(usize, usize)>);
+
 use std::time::Instant;
 
 use baton_analyzer::layout::{layout, Layout, Options, Point};
@@ -39,7 +45,7 @@ fn main() {
 
 /// A path of n nodes plus an edge from the first to every other: the edges span O(n) layers
 /// each, so the layered graph gets O(n²) dummies.
-fn worst_case(n: usize) -> (Vec<(f64, f64)>, Vec<(usize, usize)>) {
+fn worst_case(n: usize) -> Input {
     let mut edges: Vec<(usize, usize)> = (1..n).map(|i| (i - 1, i)).collect();
     edges.extend((2..n).map(|i| (0, i)));
     (vec![(120.0, 36.0); n], edges)
@@ -106,7 +112,7 @@ fn through_nodes(sizes: &[(f64, f64)], edges: &[(usize, usize)], result: &Layout
 /// fanning out to services, queues, topics and subscriptions, shared Google APIs (hubs), some
 /// cycles (a subscription delivering back to the workflow that caused it, services starting
 /// executions) and a few cross-system links. Returns node sizes (label-like widths) and edges.
-pub fn architecture(n: usize, seed: u64) -> (Vec<(f64, f64)>, Vec<(usize, usize)>) {
+pub fn architecture(n: usize, seed: u64) -> Input {
     let mut state = seed
         .wrapping_mul(6364136223846793005)
         .wrapping_add(1442695040888963407);

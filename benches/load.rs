@@ -1,6 +1,9 @@
 //! Load throughput on a generated ~5 MB set of workflows (target: at least 8 MB/s native
 //! release). Run with `cargo bench --bench load`.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod generated_org;
 
 use std::time::Instant;
@@ -17,7 +20,7 @@ fn main() {
     let mut steps = 0;
     for _ in 0..5 {
         let start = Instant::now();
-        let ws = load(&files);
+        let ws = load(&files, &baton_analyzer::Limits::default());
         best = best.min(start.elapsed().as_secs_f64());
         assert!(
             ws.diagnostics.is_empty(),

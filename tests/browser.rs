@@ -14,6 +14,9 @@
 //! Ignored by a plain `cargo test`, since they need `dist/`; scripts/test.sh builds `dist/` and
 //! then runs `cargo test --test browser -- --ignored` (add `--nocapture` to see the figures).
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "support/browser.rs"]
 mod support;
 

@@ -1,5 +1,8 @@
 //! The `baton` binary: output formats and exit codes.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::Command;
 
 fn baton(args: &[&str]) -> (i32, String, String) {
@@ -264,4 +267,39 @@ fn baton_toml_sets_the_file_size_limit() {
         "{stdout}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A reader that goes away (`baton rules | head`) ends the output quietly: no panic, no
+/// message, the exit status the command would have had.
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let example = format!(
+        "{}/public/examples/choreography",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let commands: &[(&[&str], i32)] = &[
+        (&["rules"], 0),
+        (&["explain", "unreachable-step"], 0),
+        (&["check", &example], 1),
+        (&["check", "--format", "json", &example], 1),
+        (&["check", "--format", "sarif", &example], 1),
+        (&["graph", &example], 0),
+        (&["graph", "--format", "dot", &example], 0),
+        (&["graph", "--format", "mermaid", &example], 0),
+        (&["--help"], 0),
+    ];
+    for &(args, code) in commands {
+        // The read end is closed before the command starts: its first write fails.
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_baton"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdout(writer)
+            .output()
+            .expect("baton runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.is_empty(), "baton {args:?} said: {stderr}");
+        assert_eq!(out.status.code(), Some(code), "baton {args:?}");
+    }
 }

@@ -2,6 +2,9 @@
 //! panic, every workflow yields its steps, and a hand-checked sample has the right counts
 //! and positions.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};

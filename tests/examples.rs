@@ -2,6 +2,9 @@
 //! findings and graph size are pinned, so that a change in the analyzer or an edit of an
 //! example shows up here. Each example's README.md lists the same findings in prose.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,9 @@
 //! `baton check --format sarif`: the output is valid against the official SARIF 2.1.0 schema
 //! (vendored in `tests/data/`, see the README there) and says what the findings say.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 use std::process::Command;
 

@@ -11,6 +11,9 @@
 //! (or `cargo insta review` with `cargo-insta` installed). With `CI=true`, as in CI, a mismatch
 //! fails and nothing is written.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::Command;
 
 /// The fixtures, relative to the repository root, which is the current folder of every run so

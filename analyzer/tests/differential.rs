@@ -5,6 +5,9 @@
 //! Reachability is compared only when no jump is bad: the two do not have to agree on what an
 //! invalid jump would do, since Workflows rejects such definitions.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "differential/ast.rs"]
 mod ast;
 #[path = "differential/exec.rs"]

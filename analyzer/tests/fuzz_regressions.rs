@@ -6,6 +6,9 @@
 //! Files in `tests/fixtures/fuzz/` go through the `pipeline` path: NUL bytes separate up to
 //! three files.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use baton_analyzer::export::{dot, graph_json, mermaid, report_json, sarif};
 use baton_analyzer::layout::{interaction_layout, Direction, Options};
 use baton_analyzer::tree::{self, Limits};

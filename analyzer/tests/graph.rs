@@ -1,6 +1,9 @@
 //! The interaction graph: the image-pipeline example against the oracle in its README
 //! (`../shared/examples/image-pipeline/README.md`), and one fixture per resolution rule.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 

@@ -3,6 +3,9 @@
 //! panic, while the neighbour's resources and findings stay exactly what they are alone.
 //! Big inputs are generated once per test and the whole file runs in a few seconds in debug.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -102,7 +105,7 @@ fn alias_bomb() {
     let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for level in 1..=9 {
         let prev = format!("*a{}", level - 1);
-        let items = vec![prev.as_str(); 10].join(", ");
+        let items = [prev.as_str(); 10].join(", ");
         text.push_str(&format!("a{level}: &a{level} [{items}]\n"));
     }
     let findings = timed("alias bomb", || {

@@ -2,6 +2,9 @@
 //! reference that could mean either is its own node with an `ambiguous-reference` finding,
 //! and the short and full forms of one name meet in one node.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeSet;
 
 use baton_analyzer::graph::{EdgeKind, Graph, NodeKind};

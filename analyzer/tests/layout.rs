@@ -2,6 +2,12 @@
 //! image-pipeline example and corpus folders. Every layout must be deterministic, keep nodes
 //! apart, start and end each edge on its nodes' borders and never draw an edge through a node.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+/// Node sizes and edges, as `layout` takes them.
+type Input = (Vec<(f64, f64)>, Vec<(usize, usize)>);
+
 use std::path::{Path, PathBuf};
 
 use baton_analyzer::layout::{interaction_layout, layout, Direction, Layout, Options, Point};
@@ -151,7 +157,7 @@ fn check_geometry(sizes: &[(f64, f64)], edges: &[(usize, usize)], result: &Layou
 }
 
 /// A deterministic random graph with cycles, self-loops, parallel edges and isolated nodes.
-fn random_graph(n: usize, m: usize, seed: u64) -> (Vec<(f64, f64)>, Vec<(usize, usize)>) {
+fn random_graph(n: usize, m: usize, seed: u64) -> Input {
     let mut state = seed;
     let mut next = move |below: usize| {
         state = state

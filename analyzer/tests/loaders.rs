@@ -1,5 +1,8 @@
 //! Loader tests over hand-written fixtures: one per input shape, plus broken input.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use baton_analyzer::model::*;
 use baton_analyzer::RuleId;
 use baton_analyzer::{load, Diagnostic, Severity, SourceFile, Workspace};

@@ -1,5 +1,8 @@
 //! `# baton: ignore[rule]` comments silence a rule on a step or resource, and nothing else.
 
+// Tests and benches fail loudly on what they did not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use baton_analyzer::{analyze, SourceFile};
 
 #[test]

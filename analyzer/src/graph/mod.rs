@@ -155,6 +155,9 @@ pub struct Node {
     /// Stable and unique: [`NodeKey`] as text (`queue:jobs@alpha/us-central1`), with `#2`,
     /// `#3`... when two keys read the same (same-named definitions in two folders).
     pub id: String,
+    /// How messages name it: `kind:name`, or the `id` when another node has the same kind and
+    /// name (two projects' `queue:jobs`).
+    pub label: String,
     pub kind: NodeKind,
     pub name: String,
     pub project: Option<String>,
@@ -173,6 +176,7 @@ impl Node {
     fn new(key: NodeKey, loc: Loc) -> Node {
         Node {
             id: key.base_id(),
+            label: format!("{}:{}", key.kind.as_str(), key.name),
             kind: key.kind,
             name: key.name,
             project: key.project,
@@ -606,17 +610,32 @@ impl Graph {
         }
     }
 
-    /// Gives every node its [`Node::id`]: the key as text, numbered when two read the same.
+    /// Gives every node its [`Node::id`] (the key as text, numbered when two read the same) and
+    /// its [`Node::label`].
     fn assign_ids(&mut self) {
+        let mut names: HashMap<(NodeKind, &str), usize> = HashMap::new();
+        for node in self.graph.node_weights() {
+            *names.entry((node.kind, node.name.as_str())).or_insert(0) += 1;
+        }
+        let shared: Vec<bool> = self
+            .graph
+            .node_weights()
+            .map(|node| names.get(&(node.kind, node.name.as_str())).copied() > Some(1))
+            .collect();
         let mut seen: HashMap<String, usize> = HashMap::new();
         for n in self.graph.node_indices() {
             let base = self.graph[n].key().base_id();
             // Two keys that read the same (`#2`): same-named definitions in two folders.
             let count = seen.entry(base.clone()).or_insert(0);
             *count += 1;
-            self.graph[n].id = match *count {
+            let node = &mut self.graph[n];
+            node.id = match *count {
                 1 => base,
                 k => format!("{base}#{k}"),
+            };
+            node.label = match shared[n.index()] {
+                true => node.id.clone(),
+                false => format!("{}:{}", node.kind.as_str(), node.name),
             };
         }
     }

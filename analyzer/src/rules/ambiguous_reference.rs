@@ -33,8 +33,8 @@ main:
   steps:
     - enqueue:
         call: googleapis.cloudtasks.v2.projects.locations.queues.tasks.create
-        args:
-          parent: jobs            # alpha's or beta's?
+        args:             # alpha's or beta's? The workflow names no project of its own.
+          parent: ${"projects/" + sys.get_env("GOOGLE_CLOUD_PROJECT_ID") + "/locations/us-central1/queues/jobs"}
           body: {task: {httpRequest: {url: "https://example.com"}}}
 ```
 

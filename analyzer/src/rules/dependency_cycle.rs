@@ -30,13 +30,21 @@ them all.
 
 ## Example
 ```yaml
-# workflow `orders`
-main:
-  steps:
-    - bill:
-        call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run
-        args:
-          workflow_id: billing     # and `billing` runs `orders` again
+name: projects/demo/locations/europe-west1/workflows/orders
+sourceContents: |
+  main:
+    steps:
+      - bill:
+          call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run
+          args: {workflow_id: billing}
+---
+name: projects/demo/locations/europe-west1/workflows/billing
+sourceContents: |
+  main:
+    steps:
+      - reorder:     # and `billing` runs `orders` again
+          call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run
+          args: {workflow_id: orders}
 ```
 
 ## How to fix
@@ -70,10 +78,10 @@ fn check(cx: &mut Checker<'_>) {
         let (Some(start), Some(cycle)) = (start, cycle) else {
             continue;
         };
-        let mut path: Vec<&str> = vec![g[start].id.as_str()];
+        let mut path: Vec<&str> = vec![g[start].label.as_str()];
         for &e in &cycle {
             if let Some((_, to)) = g.edge_endpoints(e) {
-                path.push(g[to].id.as_str());
+                path.push(g[to].label.as_str());
             }
         }
         let mut message = format!("synchronous call cycle: {}", path.join(" → "));
@@ -81,7 +89,7 @@ fn check(cx: &mut Checker<'_>) {
             let on_path: HashSet<&str> = path.iter().copied().collect();
             let mut others: Vec<&str> = component
                 .iter()
-                .map(|&n| g[n].id.as_str())
+                .map(|&n| g[n].label.as_str())
                 .filter(|id| !on_path.contains(id))
                 .collect();
             others.sort_unstable();
@@ -97,7 +105,7 @@ fn check(cx: &mut Checker<'_>) {
                 continue;
             };
             let edge = &g[e];
-            let mut text = format!("{} → {} ({}", g[from].id, g[to].id, edge.caption());
+            let mut text = format!("{} → {} ({}", g[from].label, g[to].label, edge.caption());
             if let Some(step) = &edge.step {
                 text.push_str(&format!(" in step `{step}`"));
             }

@@ -27,11 +27,14 @@ eventFilters:
 destination:
   workflow: projects/demo/locations/europe-west1/workflows/resize
 ---
-main:                       # workflow `resize`
-  steps:
-    - write_thumbnail:
-        call: googleapis.storage.v1.objects.insert
-        args: {bucket: images, name: thumb.png}     # fires on-upload again
+name: projects/demo/locations/europe-west1/workflows/resize
+sourceContents: |
+  main:
+    params: [event]
+    steps:
+      - write_thumbnail:
+          call: googleapis.storage.v1.objects.insert
+          args: {bucket: images, name: thumb.png}   # fires on-upload again
 ```
 
 ## How to fix

@@ -23,13 +23,18 @@ services breaks whenever one of them changes.
 
 ## Example
 ```yaml
-# workflow `nightly` calls twelve different services and APIs
+# workflow `nightly` calls nine different services
 main:
   steps:
-    - a:
-        call: http.get
-        args: {url: "https://a-123456789012.europe-west1.run.app"}
-    # ... eleven more
+    - a: {call: http.get, args: {url: "https://a-123456789012.europe-west1.run.app"}}
+    - b: {call: http.get, args: {url: "https://b-123456789012.europe-west1.run.app"}}
+    - c: {call: http.get, args: {url: "https://c-123456789012.europe-west1.run.app"}}
+    - d: {call: http.get, args: {url: "https://d-123456789012.europe-west1.run.app"}}
+    - e: {call: http.get, args: {url: "https://e-123456789012.europe-west1.run.app"}}
+    - f: {call: http.get, args: {url: "https://f-123456789012.europe-west1.run.app"}}
+    - g: {call: http.get, args: {url: "https://g-123456789012.europe-west1.run.app"}}
+    - h: {call: http.get, args: {url: "https://h-123456789012.europe-west1.run.app"}}
+    - i: {call: http.get, args: {url: "https://i-123456789012.europe-west1.run.app"}}
 ```
 
 ## How to fix

@@ -16,9 +16,11 @@ Google Cloud refuses to deploy such a definition; what Baton shows about it is p
 
 ## Example
 ```yaml
-- two_keys:
-    assign: [{a: 1}]
-  extra: {return: 1}
+main:
+  steps:
+    - two_keys:
+        assign: [{a: 1}]
+      extra: {return: 1}     # a step is a map with exactly one key
 ```
 
 ## How to fix

@@ -35,15 +35,26 @@ keeps it down; they also multiply side effects of non-idempotent calls.
 
 ## Example
 ```yaml
-main:                        # workflow `parent`
-  steps:
-    - run_child:
-        try:
-          call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run
-          args: {workflow_id: child}
-        retry: {predicate: "${http.default_retry_predicate}", max_retries: 9}
-# workflow `child` calls `billing` with retry: ${http.default_retry}
-# → 10 × 6 = 60 attempts on billing
+# `parent` retries `child` 10 times; `child` retries `billing` 6 times: 60 attempts on billing.
+name: projects/demo/locations/europe-west1/workflows/parent
+sourceContents: |
+  main:
+    steps:
+      - run_child:
+          try:
+            call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run
+            args: {workflow_id: child}
+          retry: {predicate: "${http.default_retry_predicate}", max_retries: 9}
+---
+name: projects/demo/locations/europe-west1/workflows/child
+sourceContents: |
+  main:
+    steps:
+      - charge:
+          try:
+            call: http.post
+            args: {url: "https://billing-123456789012.europe-west1.run.app/charge"}
+          retry: ${http.default_retry}
 ```
 
 ## How to fix

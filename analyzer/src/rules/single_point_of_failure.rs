@@ -33,8 +33,32 @@ and the blast radius is not visible from any single definition.
 
 ## Example
 ```yaml
-# Two triggers whose workflows both call `pricing` synchronously: if `pricing`
-# fails, both flows stop.
+# A trigger and a Scheduler job both start `orders`, which calls `pricing` and `inventory`:
+# if `orders` fails, both entry points lose both services.
+name: projects/demo/locations/europe-west1/workflows/orders
+sourceContents: |
+  main:
+    steps:
+      - price:
+          call: http.post
+          args: {url: "https://pricing-123456789012.europe-west1.run.app/quote"}
+      - reserve:
+          call: http.post
+          args: {url: "https://inventory-123456789012.europe-west1.run.app/reserve"}
+---
+name: projects/demo/locations/europe-west1/triggers/on-order
+eventFilters:
+  - {attribute: type, value: google.cloud.pubsub.topic.v1.messagePublished}
+transport:
+  pubsub: {topic: projects/demo/topics/order-placed}
+destination:
+  workflow: orders
+---
+name: projects/demo/locations/europe-west1/jobs/retry-orders
+schedule: "*/15 * * * *"
+httpTarget:
+  uri: https://workflowexecutions.googleapis.com/v1/projects/demo/locations/europe-west1/workflows/orders/executions
+  oauthToken: {serviceAccountEmail: scheduler@demo.iam.gserviceaccount.com}
 ```
 
 ## How to fix

@@ -26,14 +26,54 @@ or an upstream caller gives up while the downstream work still runs.
 
 ## Example
 ```yaml
-# workflow `checkout`
-main:
-  steps:
-    - run_billing:
-        call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run
-        args:
-          workflow_id: billing   # billing calls payments, payments calls fraud,
-                                 # fraud calls scoring: 4 hops
+# checkout runs billing, which calls payments, which calls fraud, which calls scoring:
+# four synchronous hops before checkout can answer.
+name: projects/demo/locations/europe-west1/workflows/checkout
+sourceContents: |
+  main:
+    steps:
+      - run_billing:
+          call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run
+          args: {workflow_id: billing}
+---
+name: projects/demo/locations/europe-west1/workflows/billing
+sourceContents: |
+  main:
+    steps:
+      - pay:
+          call: http.post
+          args: {url: "https://payments-123456789012.europe-west1.run.app/pay"}
+---
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: payments, namespace: "123456789012"}
+spec:
+  template:
+    spec:
+      containers:
+        - image: europe-docker.pkg.dev/demo/payments
+          env:
+            - {name: FRAUD_URL, value: "https://fraud-123456789012.europe-west1.run.app"}
+---
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: fraud, namespace: "123456789012"}
+spec:
+  template:
+    spec:
+      containers:
+        - image: europe-docker.pkg.dev/demo/fraud
+          env:
+            - {name: SCORING_URL, value: "https://scoring-123456789012.europe-west1.run.app"}
+---
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: scoring, namespace: "123456789012"}
+spec:
+  template:
+    spec:
+      containers:
+        - image: europe-docker.pkg.dev/demo/scoring
 ```
 
 ## How to fix
@@ -56,7 +96,7 @@ fn check(cx: &mut Checker<'_>) {
         let path: Vec<&str> = chain
             .nodes
             .iter()
-            .map(|&n| graph.node(n).id.as_str())
+            .map(|&n| graph.node(n).label.as_str())
             .collect();
         let message = format!(
             "chain of {} synchronous calls (more than {threshold}): {}",

@@ -32,9 +32,18 @@ main:
   steps:
     - fan_out:
         parallel:
-          branches:   # eleven branches `b1` ... `b11`
-            - b1: {steps: [{s: {return: 1}}]}
-            # ...
+          branches:          # eleven branches: Workflows allows ten
+            - b1: {steps: [{s1: {return: 1}}]}
+            - b2: {steps: [{s2: {return: 2}}]}
+            - b3: {steps: [{s3: {return: 3}}]}
+            - b4: {steps: [{s4: {return: 4}}]}
+            - b5: {steps: [{s5: {return: 5}}]}
+            - b6: {steps: [{s6: {return: 6}}]}
+            - b7: {steps: [{s7: {return: 7}}]}
+            - b8: {steps: [{s8: {return: 8}}]}
+            - b9: {steps: [{s9: {return: 9}}]}
+            - b10: {steps: [{s10: {return: 10}}]}
+            - b11: {steps: [{s11: {return: 11}}]}
 ```
 
 ## How to fix

@@ -1,0 +1,83 @@
+//! What a drawn node is, as a typed value: a node of the interaction graph, or one step of an
+//! expanded workflow. View options, the selection, highlights and finding placement all use
+//! these keys, so nothing in the app builds or reads an id string. Keys are made of
+//! [`NodeKey`]s, which stay the same when the files are edited and analysed again: an
+//! expanded workflow stays expanded, a selected node stays selected.
+
+use baton_analyzer::graph::{NodeKey, NodeKind};
+use baton_analyzer::model::{visit_steps, Step, Subworkflow, Workflow};
+use baton_analyzer::{Report, ResourceKind, StepRef};
+use petgraph::graph::NodeIndex;
+
+/// One node of the scene.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SceneKey {
+    /// A node of the interaction graph.
+    Node(NodeKey),
+    /// A step of a workflow shown as its steps.
+    Step(StepKey),
+}
+
+/// A step: by position, not by name, since a workflow may reuse a step name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StepKey {
+    /// The workflow's node.
+    pub workflow: NodeKey,
+    /// Index in `Workflow::subworkflows`.
+    pub subworkflow: u32,
+    /// Index among the subworkflow's steps in source order at every depth, as
+    /// `SubworkflowFlow::steps` and `Subworkflow::step` count them.
+    pub step: u32,
+}
+
+impl SceneKey {
+    /// The key of graph node `n`, if the graph has it.
+    pub fn of_node(report: &Report, n: NodeIndex) -> Option<SceneKey> {
+        let node = report.graph.graph.node_weight(n)?;
+        Some(SceneKey::Node(node.key()))
+    }
+
+    /// True for the node of a workflow (which can be shown as its steps).
+    pub fn is_workflow(&self) -> bool {
+        matches!(self, SceneKey::Node(key) if key.kind == NodeKind::Workflow)
+    }
+}
+
+impl StepKey {
+    /// The drawn step a finding's [`StepRef`] names: the step of that index in the workflow's
+    /// node. `None` when the graph has no node for the workflow.
+    pub fn of(report: &Report, at: StepRef) -> Option<StepKey> {
+        let n = report.graph.resource_node(at.workflow)?;
+        Some(StepKey {
+            workflow: report.graph.graph.node_weight(n)?.key(),
+            subworkflow: at.subworkflow,
+            step: at.step,
+        })
+    }
+}
+
+/// The workflow definition drawn for the graph node `n`: its first definition (a second,
+/// identical definition shares the node).
+pub fn drawn_workflow(report: &Report, n: NodeIndex) -> Option<&Workflow> {
+    let resource = report.graph.graph.node_weight(n)?.resource?;
+    match &report.workspace.resource(resource)?.kind {
+        ResourceKind::Workflow(workflow) => Some(workflow),
+        _ => None,
+    }
+}
+
+/// The step `key` names in the drawn definition of its workflow.
+pub fn step<'r>(report: &'r Report, key: &StepKey) -> Option<(&'r Subworkflow, &'r Step)> {
+    let n = report.graph.find_key(&key.workflow)?;
+    let subworkflow = drawn_workflow(report, n)?
+        .subworkflows
+        .get(key.subworkflow as usize)?;
+    Some((subworkflow, subworkflow.step(key.step as usize)?))
+}
+
+/// How many steps `subworkflow` has at every depth.
+pub fn step_count(subworkflow: &Subworkflow) -> usize {
+    let mut count = 0;
+    visit_steps(&subworkflow.steps, &mut |_| count += 1);
+    count
+}
