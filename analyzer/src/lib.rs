@@ -3,21 +3,26 @@
 //!
 //! **Invariant:** pure. Text in, model and findings out: no file system, terminal, DOM or
 //! network, and no panic on any input. Builds for native targets and `wasm32-unknown-unknown`.
+//!
+//! **API boundary:** [`analyze_with`] and what its [`Report`] holds (the model, the graph,
+//! findings), plus the views the CLI and the app build on it (`export`, `flow`, `layout`,
+//! `metrics`, the rule catalog). Loading, value propagation, retries and schedules are
+//! internal.
 
-pub mod analysis;
+mod analysis;
 pub mod diagnostic;
 pub mod export;
-pub mod expr;
+mod expr;
 pub mod flow;
 pub mod graph;
 pub mod layout;
 pub mod limits;
-pub mod load;
+mod load;
 pub mod metrics;
 pub mod model;
-pub mod retry;
+mod retry;
 pub mod rules;
-pub mod schedule;
+mod schedule;
 pub mod source;
 mod suppress;
 pub mod tree;

@@ -29,8 +29,6 @@ pub struct HttpCall<'a> {
     /// The same step, as a subject.
     pub at: StepRef,
     pub call: &'a Call,
-    /// The subworkflow holding the step.
-    pub subworkflow: &'a str,
     /// Whether a retry policy covers the call.
     pub retried: bool,
 }
@@ -125,7 +123,6 @@ pub fn http_calls<'a>(wf: &WorkflowFlow<'a>) -> Vec<HttpCall<'a>> {
                         step: flow_step.step,
                         at: wf.step_ref(s, i),
                         call,
-                        subworkflow: &flow.subworkflow.name,
                         retried,
                     }),
             );

@@ -105,10 +105,17 @@ impl Suppressions {
                         rule.name(),
                         if marker.alone { " or the next" } else { "" }
                     ),
-                    None => format!(
-                        "`ignore[{}]` names no rule (see `baton rules` for names and codes)",
-                        entry.text
-                    ),
+                    None => match closest_rule(&entry.text) {
+                        Some(rule) => format!(
+                            "`ignore[{}]` names no rule: did you mean `{}`?",
+                            entry.text,
+                            rule.name()
+                        ),
+                        None => format!(
+                            "`ignore[{}]` names no rule (see `baton rules` for names and codes)",
+                            entry.text
+                        ),
+                    },
                 };
                 if silencer.is_some() {
                     silenced_any = true;
@@ -134,6 +141,16 @@ impl Suppressions {
         }
         out
     }
+}
+
+/// The rule whose name is at most two edits from `text`.
+fn closest_rule(text: &str) -> Option<RuleId> {
+    RuleId::ALL
+        .iter()
+        .map(|&rule| (strsim::levenshtein(text, rule.name()), rule))
+        .filter(|&(distance, _)| distance <= 2)
+        .min()
+        .map(|(_, rule)| rule)
 }
 
 /// The marker on one line, if it has one with a closing `]`.

@@ -1,14 +1,15 @@
 //! Baton's web app: a thin Leptos shell over `baton-analyzer`. Files are read in the browser
 //! and never leave it; the analysis, layout and SVG are the same Rust code as the CLI's.
 //!
-//! Pure logic (`scene`, `svg`, `locate`, `persist`'s format) has native tests; components live
-//! in `ui/`, browser plumbing in `io.rs`.
+//! Pure logic (`key`, `place`, `scene`, `svg`, `persist`'s format) has native tests; components
+//! live in `ui/`, browser plumbing in `io.rs`.
 
 pub mod crash;
 pub mod examples;
 pub mod io;
-pub mod locate;
+pub mod key;
 pub mod persist;
+pub mod place;
 pub mod scene;
 pub mod state;
 pub mod svg;

@@ -5,10 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use baton_analyzer::flow::{FlowNode, SubworkflowFlow};
-use baton_analyzer::graph::{EdgeKind, NodeKind};
+use baton_analyzer::graph::{EdgeKind, NodeKey, NodeKind};
 use baton_analyzer::layout::{layout, Direction, Options, Point};
-use baton_analyzer::{Report, ResourceKind};
+use baton_analyzer::model::{StepBody, StepKind, Workflow};
+use baton_analyzer::{Loc, Report};
+use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
+
+use crate::key::{drawn_workflow, SceneKey, StepKey};
 
 /// Longest name drawn in full; longer ones are cut (the full name is in the tooltip).
 pub const MAX_LABEL: usize = 28;
@@ -20,10 +24,10 @@ const STEP_HEIGHT: f64 = 30.0;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ViewOptions {
     pub direction: Direction,
-    /// Ids of workflow nodes shown as their steps.
-    pub expanded: BTreeSet<String>,
+    /// Workflow nodes shown as their steps.
+    pub expanded: BTreeSet<NodeKey>,
     /// Show only the nodes at most `hops` edges (either way) from this node.
-    pub focus: Option<(String, usize)>,
+    pub focus: Option<(NodeKey, usize)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -37,12 +41,12 @@ pub enum SceneKind {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SceneNode {
-    /// Graph node id (`service:thumbnails`) or step id (`step:wf/main/init`).
-    pub id: String,
+    pub key: SceneKey,
+    /// The node's handle in the DOM (`data-node-id`): the graph node's id, or a token the
+    /// scene makes for a step. Opaque: only [`Scene::by_token`] reads it back.
+    pub token: String,
     pub kind: SceneKind,
     pub name: String,
-    /// The workflow a step belongs to.
-    pub parent: Option<String>,
     pub centre: Point,
     pub width: f64,
     pub height: f64,
@@ -53,6 +57,14 @@ impl SceneNode {
         match self.kind {
             SceneKind::Node(kind) => kind.as_str(),
             SceneKind::Step { .. } => "step",
+        }
+    }
+
+    /// The workflow a step belongs to.
+    pub fn parent(&self) -> Option<&NodeKey> {
+        match &self.key {
+            SceneKey::Step(step) => Some(&step.workflow),
+            SceneKey::Node(_) => None,
         }
     }
 }
@@ -78,8 +90,8 @@ impl SceneEdgeKind {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SceneEdge {
-    /// Index of the interaction-graph edge, for interaction edges.
-    pub graph_edge: Option<usize>,
+    /// The interaction-graph edge, for interaction edges.
+    pub graph_edge: Option<EdgeIndex>,
     pub kind: SceneEdgeKind,
     pub from: usize,
     pub to: usize,
@@ -91,7 +103,9 @@ pub struct SceneEdge {
 /// A box around the steps of an expanded workflow.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Group {
-    pub id: String,
+    pub workflow: NodeKey,
+    /// The workflow node's id, for the DOM.
+    pub token: String,
     pub name: String,
     pub min: Point,
     pub max: Point,
@@ -106,11 +120,41 @@ pub struct Scene {
     pub height: f64,
     /// How long building and laying out took, in milliseconds (measured by the caller).
     pub build_ms: f64,
+    /// Position in `nodes` by key and by DOM token.
+    by_key: HashMap<SceneKey, usize>,
+    by_token: HashMap<String, usize>,
 }
 
 impl Scene {
-    pub fn node(&self, id: &str) -> Option<&SceneNode> {
-        self.nodes.iter().find(|n| n.id == id)
+    pub fn node(&self, key: &SceneKey) -> Option<&SceneNode> {
+        self.nodes.get(*self.by_key.get(key)?)
+    }
+
+    /// The node whose [`SceneNode::token`] is `token` (read back from the DOM).
+    pub fn by_token(&self, token: &str) -> Option<&SceneNode> {
+        self.nodes.get(*self.by_token.get(token)?)
+    }
+
+    /// Indexes the nodes by key and token; a step's token is made unique here.
+    fn index(&mut self) {
+        self.by_key = (self.nodes.iter().enumerate())
+            .map(|(i, n)| (n.key.clone(), i))
+            .collect();
+        // Graph node ids are unique; step tokens are numbered and must not take one of them.
+        self.by_token.clear();
+        for (i, node) in self.nodes.iter().enumerate() {
+            if let SceneKey::Node(_) = node.key {
+                self.by_token.insert(node.token.clone(), i);
+            }
+        }
+        for (i, node) in self.nodes.iter_mut().enumerate() {
+            if let SceneKey::Step(_) = node.key {
+                while self.by_token.contains_key(&node.token) {
+                    node.token.push('~');
+                }
+                self.by_token.insert(node.token.clone(), i);
+            }
+        }
     }
 }
 
@@ -162,47 +206,45 @@ fn node_size(name: &str, kind: &str, step: bool) -> (f64, f64) {
 
 /// Builds and lays out the scene.
 pub fn build(report: &Report, options: &ViewOptions) -> Scene {
+    let mut scene = assemble(report, options);
+    lay_out(&mut scene, options.direction);
+    scene
+}
+
+/// What is drawn, not yet placed: the nodes, edges and groups with their sizes.
+pub fn assemble(report: &Report, options: &ViewOptions) -> Scene {
     let graph = &report.graph;
     let visible = visible_nodes(report, options);
-    let mut nodes: Vec<SceneNode> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    // Per expanded workflow: step name → scene index, and the index of its entry step.
-    let mut expanded: HashMap<String, (HashMap<String, usize>, Option<usize>)> = HashMap::new();
-    let mut edges: Vec<SceneEdge> = Vec::new();
-    let mut groups = Vec::new();
+    let mut scene = Scene::default();
+    let mut drawn: HashMap<NodeIndex, usize> = HashMap::new();
+    let mut expanded: HashMap<NodeIndex, Steps> = HashMap::new();
 
     for n in graph.nodes() {
-        let node = graph.node(n);
-        if !visible.contains(&n.index()) {
+        if !visible.contains(&n) {
             continue;
         }
-        let workflow = node
-            .resource
-            .and_then(|i| match &report.workspace.resources.get(i)?.kind {
-                ResourceKind::Workflow(w) => Some(w),
-                _ => None,
-            });
-        if let (Some(workflow), true) = (workflow, options.expanded.contains(&node.id)) {
-            let steps = expand(workflow, &node.id, &mut nodes, &mut edges);
-            for (name, &i) in &steps.0 {
-                index.insert(format!("step:{}/{name}", node.id), i);
-            }
-            groups.push(Group {
-                id: node.id.clone(),
+        let node = graph.node(n);
+        let key = node.key();
+        if let (Some(workflow), true) = (drawn_workflow(report, n), options.expanded.contains(&key))
+        {
+            let steps = expand(workflow, &key, &mut scene);
+            scene.groups.push(Group {
+                workflow: key,
+                token: node.id.clone(),
                 name: node.name.clone(),
                 min: Point::default(),
                 max: Point::default(),
             });
-            expanded.insert(node.id.clone(), steps);
+            expanded.insert(n, steps);
             continue;
         }
         let (width, height) = node_size(&node.name, node.kind.as_str(), false);
-        index.insert(node.id.clone(), nodes.len());
-        nodes.push(SceneNode {
-            id: node.id.clone(),
+        drawn.insert(n, scene.nodes.len());
+        scene.nodes.push(SceneNode {
+            key: SceneKey::Node(key),
+            token: node.id.clone(),
             kind: SceneKind::Node(node.kind),
             name: node.name.clone(),
-            parent: None,
             centre: Point::default(),
             width,
             height,
@@ -210,19 +252,20 @@ pub fn build(report: &Report, options: &ViewOptions) -> Scene {
     }
     for e in graph.graph.edge_references() {
         let edge = e.weight();
-        let end = |n: petgraph::graph::NodeIndex, outgoing: bool| -> Option<usize> {
-            let id = &graph.node(n).id;
-            if let Some((steps, entry)) = expanded.get(id) {
-                let by_step = edge.step.as_ref().and_then(|s| steps.get(s)).copied();
-                return if outgoing { by_step.or(*entry) } else { *entry };
+        // An expanded workflow's edges start at the step that makes the call (its call is
+        // where the edge is written) and end at its entry step.
+        let end = |n: NodeIndex, outgoing: bool| -> Option<usize> {
+            match expanded.get(&n) {
+                Some(steps) if outgoing => steps.calls.get(&edge.loc).copied().or(steps.entry),
+                Some(steps) => steps.entry,
+                None => drawn.get(&n).copied(),
             }
-            index.get(id).copied()
         };
         let (Some(from), Some(to)) = (end(e.source(), true), end(e.target(), false)) else {
             continue;
         };
-        edges.push(SceneEdge {
-            graph_edge: Some(e.id().index()),
+        scene.edges.push(SceneEdge {
+            graph_edge: Some(e.id()),
             kind: SceneEdgeKind::Interaction(edge.kind),
             from,
             to,
@@ -231,20 +274,27 @@ pub fn build(report: &Report, options: &ViewOptions) -> Scene {
             points: Vec::new(),
         });
     }
+    scene.index();
+    scene
+}
 
-    let sizes: Vec<(f64, f64)> = nodes.iter().map(|n| (n.width, n.height)).collect();
-    let pairs: Vec<(usize, usize)> = edges.iter().map(|e| (e.from, e.to)).collect();
-    let laid = layout(&sizes, &pairs, &Options::with_direction(options.direction));
-    for (node, centre) in nodes.iter_mut().zip(&laid.nodes) {
+/// Places the nodes and routes the edges of `scene`, and draws a box around each expanded
+/// workflow's steps when it covers nothing else.
+fn lay_out(scene: &mut Scene, direction: Direction) {
+    let sizes: Vec<(f64, f64)> = scene.nodes.iter().map(|n| (n.width, n.height)).collect();
+    let pairs: Vec<(usize, usize)> = scene.edges.iter().map(|e| (e.from, e.to)).collect();
+    let laid = layout(&sizes, &pairs, &Options::with_direction(direction));
+    for (node, centre) in scene.nodes.iter_mut().zip(&laid.nodes) {
         node.centre = *centre;
     }
-    for (edge, route) in edges.iter_mut().zip(laid.edges) {
+    for (edge, route) in scene.edges.iter_mut().zip(laid.edges) {
         edge.points = route.points;
     }
-    for group in &mut groups {
+    let nodes = &scene.nodes;
+    for group in &mut scene.groups {
         let members = nodes
             .iter()
-            .filter(|n| n.parent.as_deref() == Some(group.id.as_str()));
+            .filter(|n| n.parent() == Some(&group.workflow));
         let (mut min, mut max) = (
             Point {
                 x: f64::MAX,
@@ -266,52 +316,52 @@ pub fn build(report: &Report, options: &ViewOptions) -> Scene {
         }
     }
     // A box that would cover other nodes (the layout interleaves layers) says nothing: drop it.
-    groups.retain(|g| {
+    scene.groups.retain(|g| {
         g.min.x < g.max.x
             && !nodes.iter().any(|n| {
-                n.parent.as_deref() != Some(g.id.as_str())
+                n.parent() != Some(&g.workflow)
                     && n.centre.x > g.min.x
                     && n.centre.x < g.max.x
                     && n.centre.y > g.min.y
                     && n.centre.y < g.max.y
             })
     });
-    Scene {
-        nodes,
-        edges,
-        groups,
-        width: laid.width,
-        height: laid.height,
-        build_ms: 0.0,
-    }
+    scene.width = laid.width;
+    scene.height = laid.height;
 }
 
-/// Adds the steps of `workflow` and its control flow; returns step name → scene index (the
-/// first step of that name) and the entry step (the first step `main` runs).
-fn expand(
-    workflow: &baton_analyzer::model::Workflow,
-    id: &str,
-    nodes: &mut Vec<SceneNode>,
-    edges: &mut Vec<SceneEdge>,
-) -> (HashMap<String, usize>, Option<usize>) {
-    let mut by_name: HashMap<String, usize> = HashMap::new();
-    let mut first_steps: HashMap<String, usize> = HashMap::new();
+/// The steps of an expanded workflow in the scene.
+struct Steps {
+    /// The first step `main` runs.
+    entry: Option<usize>,
+    /// The step whose call is written at each location.
+    calls: HashMap<Loc, usize>,
+}
+
+/// Adds one node per step of `workflow` (whose node has `key`) and its control flow.
+fn expand(workflow: &Workflow, key: &NodeKey, scene: &mut Scene) -> Steps {
+    let mut calls_at: HashMap<Loc, usize> = HashMap::new();
+    let mut first_steps: Vec<Option<usize>> = Vec::new();
     let flows: Vec<SubworkflowFlow<'_>> = SubworkflowFlow::build_all(workflow);
     let mut calls = Vec::new();
-    for flow in &flows {
-        let sub = &flow.subworkflow.name;
-        let base = nodes.len();
-        for step in &flow.steps {
-            let name = format!("{sub}/{}", step.step.name);
+    for (sub, flow) in flows.iter().enumerate() {
+        let base = scene.nodes.len();
+        for (i, step) in flow.steps.iter().enumerate() {
             let (width, height) = node_size(&step.step.name, "step", true);
-            by_name.entry(step.step.name.clone()).or_insert(nodes.len());
-            nodes.push(SceneNode {
-                id: format!("step:{id}/{name}"),
+            let mut locs = Vec::new();
+            call_locs(&step.step.body, &mut locs);
+            calls_at.extend(locs.into_iter().map(|loc| (loc, base + i)));
+            scene.nodes.push(SceneNode {
+                key: SceneKey::Step(StepKey {
+                    workflow: key.clone(),
+                    subworkflow: u32::try_from(sub).unwrap_or(u32::MAX),
+                    step: u32::try_from(i).unwrap_or(u32::MAX),
+                }),
+                token: format!("step-{}", base + i),
                 kind: SceneKind::Step {
                     reachable: step.reachable,
                 },
                 name: step.step.name.clone(),
-                parent: Some(id.to_string()),
                 centre: Point::default(),
                 width,
                 height,
@@ -319,7 +369,7 @@ fn expand(
         }
         // Control flow between steps, with inline bodies folded into their step and the
         // entry, exit and raise nodes left out.
-        let step_of = |n: petgraph::graph::NodeIndex| match flow.graph[n] {
+        let step_of = |n: NodeIndex| match flow.graph[n] {
             FlowNode::Step(i) | FlowNode::Inline(i) => Some(base + i),
             _ => None,
         };
@@ -327,7 +377,7 @@ fn expand(
         for e in flow.graph.edge_references() {
             if let (Some(a), Some(b)) = (step_of(e.source()), step_of(e.target())) {
                 if a != b && seen.insert((a, b)) {
-                    edges.push(flow_edge(SceneEdgeKind::Flow, a, b));
+                    scene.edges.push(flow_edge(SceneEdgeKind::Flow, a, b));
                 }
             }
         }
@@ -336,26 +386,46 @@ fn expand(
             .edges(flow.entry)
             .filter_map(|e| step_of(e.target()))
             .min();
-        if let Some(entry) = entry {
-            first_steps.insert(sub.clone(), entry);
-        }
+        first_steps.push(entry);
         for call in &flow.calls {
-            calls.push((base + call.step, call.callee.clone()));
+            calls.push((base + call.step, call.callee.as_str()));
         }
     }
+    // A call names its subworkflow; the first of that name is the one that runs.
+    let first_of = |name: &str| {
+        let sub = workflow.subworkflows.iter().position(|s| s.name == name)?;
+        first_steps.get(sub).copied().flatten()
+    };
     let mut seen = BTreeSet::new();
     for (from, callee) in calls {
-        if let Some(&to) = first_steps.get(&callee) {
+        if let Some(to) = first_of(callee) {
             if seen.insert((from, to)) {
-                edges.push(flow_edge(SceneEdgeKind::Call, from, to));
+                scene.edges.push(flow_edge(SceneEdgeKind::Call, from, to));
             }
         }
     }
-    let entry = first_steps
-        .get("main")
-        .copied()
-        .or_else(|| first_steps.values().min().copied());
-    (by_name, entry)
+    // `main` comes first when there is one (`Workflow::subworkflows`).
+    let entry = first_steps.iter().flatten().next().copied();
+    Steps {
+        entry,
+        calls: calls_at,
+    }
+}
+
+/// Where the calls a step makes itself are written: its own call, those of its switch
+/// conditions' and `try`'s inline bodies (nested steps are steps of their own), as the
+/// interaction graph writes its edges.
+fn call_locs(body: &StepBody, out: &mut Vec<Loc>) {
+    match &body.kind {
+        StepKind::Call(call) => out.push(call.function.loc),
+        StepKind::Switch(conditions) => {
+            for c in conditions {
+                call_locs(&c.body, out);
+            }
+        }
+        StepKind::Try(t) => call_locs(&t.body, out),
+        _ => {}
+    }
 }
 
 fn flow_edge(kind: SceneEdgeKind, from: usize, to: usize) -> SceneEdge {
@@ -370,24 +440,24 @@ fn flow_edge(kind: SceneEdgeKind, from: usize, to: usize) -> SceneEdge {
     }
 }
 
-/// Indices of the graph nodes to draw: all, or those near the focus node.
-fn visible_nodes(report: &Report, options: &ViewOptions) -> BTreeSet<usize> {
+/// The graph nodes to draw: all, or those near the focus node.
+fn visible_nodes(report: &Report, options: &ViewOptions) -> BTreeSet<NodeIndex> {
     let graph = &report.graph;
     let Some((focus, hops)) = &options.focus else {
-        return graph.nodes().map(|n| n.index()).collect();
+        return graph.nodes().collect();
     };
-    let Some(start) = graph.find(focus) else {
-        return graph.nodes().map(|n| n.index()).collect();
+    let Some(start) = graph.find_key(focus) else {
+        return graph.nodes().collect();
     };
-    let mut distance: BTreeMap<usize, usize> = BTreeMap::from([(start.index(), 0)]);
+    let mut distance: BTreeMap<NodeIndex, usize> = BTreeMap::from([(start, 0)]);
     let mut queue = VecDeque::from([start]);
     while let Some(n) = queue.pop_front() {
-        let d = distance.get(&n.index()).copied().unwrap_or(0);
+        let d = distance.get(&n).copied().unwrap_or(0);
         if d >= *hops {
             continue;
         }
         for next in graph.graph.neighbors_undirected(n) {
-            if let std::collections::btree_map::Entry::Vacant(slot) = distance.entry(next.index()) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = distance.entry(next) {
                 slot.insert(d + 1);
                 queue.push_back(next);
             }
@@ -405,6 +475,12 @@ mod tests {
         baton_analyzer::analyze(&EXAMPLES[0].sources())
     }
 
+    /// The key of the graph node with `id`.
+    fn key(report: &Report, id: &str) -> NodeKey {
+        let n = report.graph.find(id).unwrap_or_else(|| panic!("no node {id}"));
+        report.graph.node(n).key()
+    }
+
     #[test]
     fn every_graph_node_and_edge_is_drawn() {
         let report = example();
@@ -413,62 +489,102 @@ mod tests {
         assert_eq!(scene.edges.len(), report.graph.graph.edge_count());
         assert!(scene.edges.iter().all(|e| e.points.len() >= 2));
         assert!(scene.width > 0.0 && scene.height > 0.0);
+        for n in report.graph.nodes() {
+            let node = report.graph.node(n);
+            let drawn = scene.node(&SceneKey::Node(node.key())).unwrap();
+            assert_eq!(drawn.token, node.id);
+            assert_eq!(scene.by_token(&node.id), Some(drawn));
+        }
     }
 
     #[test]
     fn an_expanded_workflow_shows_its_steps_with_unreachable_ones_marked() {
         let report = example();
+        let workflow = key(&report, "workflow:image-pipeline");
         let options = ViewOptions {
-            expanded: BTreeSet::from(["workflow:image-pipeline".to_string()]),
+            expanded: BTreeSet::from([workflow.clone()]),
             ..ViewOptions::default()
         };
         let scene = build(&report, &options);
-        assert!(scene.node("workflow:image-pipeline").is_none());
+        assert!(scene.node(&SceneKey::Node(workflow.clone())).is_none());
         let never = scene
-            .node("step:workflow:image-pipeline/main/never_reached")
+            .nodes
+            .iter()
+            .find(|n| n.name == "never_reached")
             .expect("the step is drawn");
         assert_eq!(never.kind, SceneKind::Step { reachable: false });
+        assert_eq!(never.parent(), Some(&workflow));
+        // Its token leads back to it, and nothing else in the scene has it.
+        assert_eq!(scene.by_token(&never.token), Some(never));
         // The trigger now points at the first step, the queue is fed by the enqueuing step.
+        let trigger = key(&report, "trigger:on-image-uploaded@pic-demo/europe-west1");
         let trigger = scene
             .nodes
             .iter()
-            .position(|n| n.id == "trigger:on-image-uploaded")
+            .position(|n| n.key == SceneKey::Node(trigger.clone()))
             .unwrap();
         let into = scene.edges.iter().find(|e| e.from == trigger).unwrap();
-        assert_eq!(
-            scene.nodes[into.to].parent.as_deref(),
-            Some("workflow:image-pipeline")
-        );
+        assert_eq!(scene.nodes[into.to].parent(), Some(&workflow));
+        let queue = key(&report, "queue:thumbnail-queue@pic-demo/europe-west1");
         let queue = scene
             .nodes
             .iter()
-            .position(|n| n.id == "queue:thumbnail-queue")
+            .position(|n| n.key == SceneKey::Node(queue.clone()))
             .unwrap();
         let enqueue = scene.edges.iter().find(|e| e.to == queue).unwrap();
         assert_eq!(scene.nodes[enqueue.from].name, "enqueue_thumbnail");
         assert!(scene.edges.iter().any(|e| e.kind == SceneEdgeKind::Call));
     }
 
+    /// Two steps of one name are two nodes, and an edge starts at the step that makes the call,
+    /// not at the first step of that name.
+    #[test]
+    fn steps_are_drawn_one_per_position_even_with_one_name() {
+        let text = "main:\n  steps:\n    - call_it:\n        call: http.get\n        args:\n          url: https://one.example.com/\n    - call_it:\n        call: http.get\n        args:\n          url: https://two.example.com/\n";
+        let report = baton_analyzer::analyze(&[baton_analyzer::SourceFile::new("w.yaml", text)]);
+        let workflow = report
+            .graph
+            .nodes()
+            .map(|n| report.graph.node(n))
+            .find(|n| n.kind == NodeKind::Workflow)
+            .unwrap()
+            .key();
+        let options = ViewOptions {
+            expanded: BTreeSet::from([workflow]),
+            ..ViewOptions::default()
+        };
+        let scene = build(&report, &options);
+        let steps: Vec<usize> = (0..scene.nodes.len())
+            .filter(|&i| scene.nodes[i].name == "call_it")
+            .collect();
+        assert_eq!(steps.len(), 2);
+        assert_ne!(scene.nodes[steps[0]].token, scene.nodes[steps[1]].token);
+        for (step, host) in steps.iter().zip(["one.example.com", "two.example.com"]) {
+            let edge = scene
+                .edges
+                .iter()
+                .find(|e| e.graph_edge.is_some() && scene.nodes[e.to].name == host)
+                .unwrap();
+            assert_eq!(edge.from, *step, "{host}");
+        }
+    }
+
     #[test]
     fn focus_keeps_the_nodes_within_reach() {
         let report = example();
         let options = ViewOptions {
-            focus: Some(("service:collage".into(), 1)),
+            focus: Some((key(&report, "service:collage@123456789012/europe-west1"), 1)),
             ..ViewOptions::default()
         };
-        let mut ids: Vec<String> = build(&report, &options)
+        let mut names: Vec<String> = build(&report, &options)
             .nodes
             .into_iter()
-            .map(|n| n.id)
+            .map(|n| n.name)
             .collect();
-        ids.sort();
+        names.sort();
         assert_eq!(
-            ids,
-            [
-                "job:collage-every-minute",
-                "service:collage",
-                "subscription:collage-on-thumbnail"
-            ]
+            names,
+            ["collage", "collage-every-minute", "collage-on-thumbnail"]
         );
     }
 

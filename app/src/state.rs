@@ -5,12 +5,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use baton_analyzer::export::subject_name;
+use baton_analyzer::graph::NodeKey;
 use baton_analyzer::layout::Direction;
 use baton_analyzer::metrics::{metrics, Metrics};
-use baton_analyzer::{analyze_with, Config, Report, Severity, SourceFile};
+use baton_analyzer::model::visit_steps;
+use baton_analyzer::{analyze_with, Config, Report, RuleId, Severity, SourceFile, Subject};
 use leptos::prelude::*;
 
-use crate::locate::{Locator, Place};
+use crate::key::{drawn_workflow, SceneKey, StepKey};
+use crate::place::Place;
 use crate::scene::{build, Scene, ViewOptions};
 use crate::svg::Marks;
 
@@ -21,8 +25,10 @@ pub struct Analyzed {
     pub metrics: Metrics,
     /// Where each finding of `report.findings` is on the graph (same order).
     pub places: Vec<Place>,
-    /// `(errors, warnings, infos)` per node id.
-    pub counts: BTreeMap<String, (usize, usize, usize)>,
+    /// What each finding is about, for people (same order).
+    pub subjects: Vec<Option<String>>,
+    /// `(errors, warnings, infos)` per node.
+    pub counts: BTreeMap<SceneKey, (usize, usize, usize)>,
 }
 
 impl Analyzed {
@@ -33,16 +39,20 @@ impl Analyzed {
         };
         let report = analyze_with(&files, &config);
         let metrics = metrics(&report.graph);
-        let locator = Locator::new(&report);
         let places: Vec<Place> = report
             .findings
             .iter()
-            .map(|d| locator.place(&report, d))
+            .map(|d| Place::of(&report, d))
             .collect();
-        let mut counts: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+        let subjects = report
+            .findings
+            .iter()
+            .map(|d| subject_name(&report, d.subject))
+            .collect();
+        let mut counts: BTreeMap<SceneKey, (usize, usize, usize)> = BTreeMap::new();
         for (d, place) in report.findings.iter().zip(&places) {
-            for id in &place.nodes {
-                let c = counts.entry(id.clone()).or_default();
+            for key in &place.nodes {
+                let c = counts.entry(key.clone()).or_default();
                 match d.severity {
                     Severity::Error => c.0 += 1,
                     Severity::Warning => c.1 += 1,
@@ -55,16 +65,17 @@ impl Analyzed {
             report,
             metrics,
             places,
+            subjects,
             counts,
         }
     }
 
-    /// Indices of the findings placed on node `id`.
-    pub fn findings_on(&self, id: &str) -> Vec<usize> {
+    /// Indices of the findings placed on the node `key`.
+    pub fn findings_on(&self, key: &SceneKey) -> Vec<usize> {
         self.places
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.nodes.contains(id))
+            .filter(|(_, p)| p.nodes.contains(key))
             .map(|(i, _)| i)
             .collect()
     }
@@ -74,7 +85,7 @@ impl Analyzed {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Selection {
     None,
-    Node(String),
+    Node(SceneKey),
     Finding(usize),
 }
 
@@ -92,8 +103,8 @@ pub struct State {
     pub marks: Memo<Marks>,
     /// A message for the user (storage full, a file that could not be read, ...).
     pub notice: RwSignal<Option<String>>,
-    /// Set to centre the view on these scene node ids.
-    pub centre_on: RwSignal<Option<Vec<String>>>,
+    /// Set to centre the view on these nodes.
+    pub centre_on: RwSignal<Option<Vec<SceneKey>>>,
 }
 
 fn arc_changed<T>(a: Option<&Arc<T>>, b: Option<&Arc<T>>) -> bool {
@@ -176,10 +187,10 @@ impl State {
         self.view.update(|v| v.direction = direction);
     }
 
-    pub fn toggle_expanded(&self, id: &str) {
+    pub fn toggle_expanded(&self, workflow: &NodeKey) {
         self.view.update(|v| {
-            if !v.expanded.remove(id) {
-                v.expanded.insert(id.to_string());
+            if !v.expanded.remove(workflow) {
+                v.expanded.insert(workflow.clone());
             }
         });
     }
@@ -188,40 +199,32 @@ impl State {
         self.selection.set(Selection::Finding(i));
         let analyzed = self.analyzed.get_untracked();
         if let Some(place) = analyzed.places.get(i) {
-            self.centre_on
-                .set(Some(place.nodes.iter().cloned().collect()));
+            self.centre_on.set(Some(place.nodes.iter().cloned().collect()));
         }
     }
 
-    pub fn select_node(&self, id: String) {
-        self.centre_on.set(Some(vec![id.clone()]));
-        self.selection.set(Selection::Node(id));
+    pub fn select_node(&self, key: SceneKey) {
+        self.centre_on.set(Some(vec![key.clone()]));
+        self.selection.set(Selection::Node(key));
     }
 }
 
 fn marks(analyzed: &Analyzed, selection: &Selection, search: &str, heat: bool) -> Marks {
+    let report = &analyzed.report;
     let mut marks = Marks {
         findings: analyzed.counts.clone(),
         ..Marks::default()
     };
-    for (d, place) in analyzed.report.findings.iter().zip(&analyzed.places) {
-        if d.rule == "single-point-of-failure" {
-            if let Some(subject) = &d.subject {
-                marks.spof.extend(
-                    place
-                        .nodes
-                        .iter()
-                        .filter(|id| id.ends_with(&format!(":{subject}")))
-                        .cloned(),
-                );
-            }
+    for d in &report.findings {
+        if let (RuleId::SinglePointOfFailure, Subject::Node(n)) = (d.rule, d.subject) {
+            marks.spof.extend(SceneKey::of_node(report, n));
         }
     }
     match selection {
         Selection::None => {}
-        Selection::Node(id) => {
-            marks.selected = Some(id.clone());
-            marks.highlighted_nodes.insert(id.clone());
+        Selection::Node(key) => {
+            marks.selected = Some(key.clone());
+            marks.highlighted_nodes.insert(key.clone());
         }
         Selection::Finding(i) => {
             if let Some(place) = analyzed.places.get(*i) {
@@ -230,19 +233,9 @@ fn marks(analyzed: &Analyzed, selection: &Selection, search: &str, heat: bool) -
             }
         }
     }
-    let needle = search.trim().to_lowercase();
+    let needle = search.trim();
     if !needle.is_empty() {
-        let graph = &analyzed.report.graph;
-        marks.matches = graph
-            .nodes()
-            .map(|n| graph.node(n))
-            .filter(|n| n.name.to_lowercase().contains(&needle))
-            .map(|n| n.id.clone())
-            .collect::<BTreeSet<_>>();
-        // Matching steps of expanded workflows are found by their ids.
-        if marks.matches.is_empty() {
-            marks.matches.insert(String::from("\u{0}no match"));
-        }
+        marks.matches = Some(search_matches(report, needle));
     }
     if heat {
         let max = analyzed
@@ -258,11 +251,45 @@ fn marks(analyzed: &Analyzed, selection: &Selection, search: &str, heat: bool) -
                 .metrics
                 .nodes
                 .iter()
-                .map(|m| (m.id.clone(), (m.ca + m.ce) as f64 / max))
+                .filter_map(|m| {
+                    let key = SceneKey::of_node(report, m.node)?;
+                    Some((key, (m.ca + m.ce) as f64 / max))
+                })
                 .collect(),
         );
     }
     marks
+}
+
+/// The nodes and steps whose name contains `needle`, ignoring case.
+pub fn search_matches(report: &Report, needle: &str) -> BTreeSet<SceneKey> {
+    let needle = needle.to_lowercase();
+    let hit = |name: &str| name.to_lowercase().contains(&needle);
+    let graph = &report.graph;
+    let mut matches = BTreeSet::new();
+    for n in graph.nodes() {
+        let node = graph.node(n);
+        if hit(&node.name) {
+            matches.insert(SceneKey::Node(node.key()));
+        }
+        let Some(workflow) = drawn_workflow(report, n) else {
+            continue;
+        };
+        for (sub, subworkflow) in workflow.subworkflows.iter().enumerate() {
+            let mut i = 0u32;
+            visit_steps(&subworkflow.steps, &mut |step| {
+                if hit(&step.name) {
+                    matches.insert(SceneKey::Step(StepKey {
+                        workflow: node.key(),
+                        subworkflow: u32::try_from(sub).unwrap_or(u32::MAX),
+                        step: i,
+                    }));
+                }
+                i += 1;
+            });
+        }
+    }
+    matches
 }
 
 /// A monotonic clock in milliseconds, for the figures the page shows.

@@ -8,22 +8,32 @@ use std::fmt::Write;
 use baton_analyzer::graph::NodeKind;
 use baton_analyzer::layout::Point;
 
+use petgraph::graph::EdgeIndex;
+
+use crate::key::SceneKey;
 use crate::scene::{label, Scene, SceneEdgeKind, SceneKind, SceneNode};
 
 /// Per-node decorations and what is highlighted.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Marks {
-    pub highlighted_nodes: BTreeSet<String>,
-    pub highlighted_edges: BTreeSet<usize>,
-    /// Nodes matching the search; when not empty, the others are dimmed.
-    pub matches: BTreeSet<String>,
-    pub selected: Option<String>,
-    /// `(errors, warnings, infos)` per node id.
-    pub findings: BTreeMap<String, (usize, usize, usize)>,
+    pub highlighted_nodes: BTreeSet<SceneKey>,
+    pub highlighted_edges: BTreeSet<EdgeIndex>,
+    /// The nodes matching the search, while there is one: the others are dimmed.
+    pub matches: Option<BTreeSet<SceneKey>>,
+    pub selected: Option<SceneKey>,
+    /// `(errors, warnings, infos)` per node.
+    pub findings: BTreeMap<SceneKey, (usize, usize, usize)>,
     /// Nodes outlined as single points of failure.
-    pub spof: BTreeSet<String>,
-    /// Coupling heat per node id in `[0, 1]`, when the overlay is on.
-    pub heat: Option<BTreeMap<String, f64>>,
+    pub spof: BTreeSet<SceneKey>,
+    /// Coupling heat per node in `[0, 1]`, when the overlay is on.
+    pub heat: Option<BTreeMap<SceneKey, f64>>,
+}
+
+impl Marks {
+    /// True when a search is on and `key` does not match it.
+    fn dimmed(&self, key: &SceneKey) -> bool {
+        self.matches.as_ref().is_some_and(|m| !m.contains(key))
+    }
 }
 
 /// The live view's SVG (styled by the page's CSS).
@@ -60,7 +70,7 @@ fn draw(scene: &Scene, marks: &Marks, standalone: bool) -> String {
         let _ = write!(
             out,
             r#"<g class="group" data-group-id="{id}"><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="10"/><text x="{tx:.1}" y="{ty:.1}">{name}</text></g>"#,
-            id = escape(&g.id),
+            id = escape(&g.token),
             x = g.min.x,
             y = g.min.y,
             w = g.max.x - g.min.x,
@@ -71,7 +81,6 @@ fn draw(scene: &Scene, marks: &Marks, standalone: bool) -> String {
         );
     }
     out.push_str("</g><g class=\"edges\">");
-    let dim = !marks.matches.is_empty();
     for (i, edge) in scene.edges.iter().enumerate() {
         if edge.points.len() < 2 {
             continue;
@@ -87,11 +96,9 @@ fn draw(scene: &Scene, marks: &Marks, standalone: bool) -> String {
         if highlighted {
             class.push_str(" highlighted");
         }
-        if dim {
-            let (a, b) = (&scene.nodes[edge.from].id, &scene.nodes[edge.to].id);
-            if !marks.matches.contains(a) && !marks.matches.contains(b) {
-                class.push_str(" dimmed");
-            }
+        let (from, to) = (&scene.nodes[edge.from], &scene.nodes[edge.to]);
+        if marks.dimmed(&from.key) && marks.dimmed(&to.key) {
+            class.push_str(" dimmed");
         }
         let marker = match edge.kind {
             SceneEdgeKind::Interaction(baton_analyzer::graph::EdgeKind::DeadLetter) => "dead",
@@ -102,42 +109,42 @@ fn draw(scene: &Scene, marks: &Marks, standalone: bool) -> String {
             r#"<path class="{class}" data-edge-kind="{kind}" data-edge-index="{i}"{graph_edge} d="{d}" marker-end="url(#baton-{marker})"><title>{title}</title></path>"#,
             graph_edge = edge
                 .graph_edge
-                .map(|e| format!(r#" data-edge-id="{e}""#))
+                .map(|e| format!(r#" data-edge-id="{}""#, e.index()))
                 .unwrap_or_default(),
             d = path(&edge.points),
             title = escape(&format!(
                 "{} → {}: {}",
-                scene.nodes[edge.from].name, scene.nodes[edge.to].name, edge.label
+                from.name, to.name, edge.label
             )),
         );
     }
     out.push_str("</g><g class=\"nodes\">");
     for node in &scene.nodes {
-        draw_node(&mut out, node, marks, dim);
+        draw_node(&mut out, node, marks);
     }
     out.push_str("</g></svg>");
     out
 }
 
-fn draw_node(out: &mut String, node: &SceneNode, marks: &Marks, dim: bool) {
+fn draw_node(out: &mut String, node: &SceneNode, marks: &Marks) {
     let kind = node.kind_str();
     let mut class = format!("node node-{kind}");
     if let SceneKind::Step { reachable: false } = node.kind {
         class.push_str(" unreachable");
     }
-    if marks.highlighted_nodes.contains(&node.id) {
+    if marks.highlighted_nodes.contains(&node.key) {
         class.push_str(" highlighted");
     }
-    if marks.selected.as_deref() == Some(node.id.as_str()) {
+    if marks.selected.as_ref() == Some(&node.key) {
         class.push_str(" selected");
     }
-    if marks.spof.contains(&node.id) {
+    if marks.spof.contains(&node.key) {
         class.push_str(" spof");
     }
-    if marks.matches.contains(&node.id) {
-        class.push_str(" match");
-    } else if dim {
-        class.push_str(" dimmed");
+    match &marks.matches {
+        Some(matches) if matches.contains(&node.key) => class.push_str(" match"),
+        Some(_) => class.push_str(" dimmed"),
+        None => {}
     }
     let (w, h) = (node.width, node.height);
     let (x, y) = (node.centre.x - w / 2.0, node.centre.y - h / 2.0);
@@ -150,13 +157,13 @@ fn draw_node(out: &mut String, node: &SceneNode, marks: &Marks, dim: bool) {
     let heat = marks
         .heat
         .as_ref()
-        .and_then(|heat| heat.get(&node.id))
+        .and_then(|heat| heat.get(&node.key))
         .map(|v| format!(" heat-{}", heat_level(*v)))
         .unwrap_or_default();
     let _ = write!(
         out,
         r#"<g class="{class}" data-node-id="{id}" data-kind="{kind}" data-name="{name}" transform="translate({x:.1},{y:.1})" tabindex="-1"><title>{title}</title><rect class="shape{heat}" width="{w:.1}" height="{h:.1}" rx="{rx:.1}"/>"#,
-        id = escape(&node.id),
+        id = escape(&node.token),
         name = escape(&node.name),
         title = escape(&format!("{} ({kind})", node.name)),
     );
@@ -178,7 +185,7 @@ fn draw_node(out: &mut String, node: &SceneNode, marks: &Marks, dim: bool) {
             );
         }
     }
-    if let Some(&(errors, warnings, infos)) = marks.findings.get(&node.id) {
+    if let Some(&(errors, warnings, infos)) = marks.findings.get(&node.key) {
         let (severity, count) = if errors > 0 {
             ("error", errors)
         } else if warnings > 0 {

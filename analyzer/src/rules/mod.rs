@@ -29,7 +29,7 @@ pub struct Rule {
     pub docs: &'static str,
     /// Looks at the analysis and reports; `None` for the rules the loaders report while they
     /// read the files, and for those the checker reports itself (suppressions).
-    pub check: Option<fn(&mut Checker<'_>)>,
+    pub(crate) check: Option<fn(&mut Checker<'_>)>,
 }
 
 /// Declares every rule once, as `Variant: module`, in catalog order.

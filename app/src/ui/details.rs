@@ -1,12 +1,12 @@
 //! Details of the selection: a node (kind, source excerpt, metrics, its findings) or a finding
 //! (message, rule docs summary, related places).
 
-use baton_analyzer::rules::rule;
 use baton_analyzer::source::line_text;
 use baton_analyzer::{Loc, SourceFile};
 use leptos::prelude::*;
 
-use super::{place, state};
+use super::{file_line, state};
+use crate::key::{self, SceneKey};
 use crate::state::{Analyzed, Selection};
 
 #[component]
@@ -19,7 +19,7 @@ pub fn Details() -> impl IntoView {
                 <p class="hint">"Click a node or a finding to see its details. Double-click a workflow to see its steps."</p>
             }
             .into_any(),
-            Selection::Node(id) => node_details(&a, &id).into_any(),
+            Selection::Node(key) => node_details(&a, &key).into_any(),
             Selection::Finding(i) => finding_details(&a, i).into_any(),
         }
     };
@@ -30,26 +30,53 @@ pub fn Details() -> impl IntoView {
     }
 }
 
-fn node_details(a: &Analyzed, id: &str) -> impl IntoView {
+/// What the details panel says about a drawn node.
+struct About {
+    name: String,
+    kind: &'static str,
+    loc: Loc,
+    defined: bool,
+    /// Its index in the interaction graph (steps have none).
+    node: Option<petgraph::graph::NodeIndex>,
+}
+
+fn about(a: &Analyzed, key: &SceneKey) -> Option<About> {
+    match key {
+        SceneKey::Node(node_key) => {
+            let n = a.report.graph.find_key(node_key)?;
+            let node = a.report.graph.node(n);
+            Some(About {
+                name: node.name.clone(),
+                kind: node.kind.as_str(),
+                loc: node.loc,
+                defined: node.resource.is_some(),
+                node: Some(n),
+            })
+        }
+        SceneKey::Step(step_key) => {
+            let (_, step) = key::step(&a.report, step_key)?;
+            Some(About {
+                name: step.name.clone(),
+                kind: "step",
+                loc: step.loc,
+                defined: true,
+                node: None,
+            })
+        }
+    }
+}
+
+fn node_details(a: &Analyzed, key: &SceneKey) -> AnyView {
     let state = state();
-    let graph = &a.report.graph;
-    let (name, kind, loc, defined) = match graph.find(id) {
-        Some(n) => {
-            let node = graph.node(n);
-            (
-                node.name.clone(),
-                node.kind.as_str().to_string(),
-                Some(node.loc),
-                node.resource.is_some(),
-            )
-        }
-        None => {
-            // A step of an expanded workflow: `step:WORKFLOW/SUB/STEP`.
-            let name = id.rsplit('/').next().unwrap_or(id).to_string();
-            (name, "step".to_string(), None, true)
-        }
+    let Some(about) = about(a, key) else {
+        return view! { <p class="hint">"This node is gone."</p> }.into_any();
     };
-    let metrics = a.metrics.nodes.iter().find(|m| m.id == id).map(|m| {
+    let metrics = a
+        .metrics
+        .nodes
+        .iter()
+        .find(|m| Some(m.node) == about.node)
+        .map(|m| {
         let instability = m.instability.map_or("–".to_string(), |v| format!("{v:.2}"));
         view! {
             <table class="metrics" data-testid="metrics">
@@ -62,58 +89,65 @@ fn node_details(a: &Analyzed, id: &str) -> impl IntoView {
         }
     });
     let findings = a
-        .findings_on(id)
+        .findings_on(key)
         .into_iter()
-        .map(|i| {
-            let d = &a.report.findings[i];
+        .filter_map(|i| Some((i, a.report.findings.get(i)?)))
+        .map(|(i, d)| {
             view! {
                 <li>
-                    <button type="button" class="finding" data-rule=d.rule data-severity=d.severity.as_str()
+                    <button type="button" class="finding" data-rule=d.rule.name() data-severity=d.severity.as_str()
                         on:click=move |_| state.select_finding(i)>
                         <span class=format!("sev {}", d.severity.as_str())>{d.severity.as_str()}</span>
-                        " " <code>{d.rule}</code> " " {d.message.clone()}
+                        " " <code>{d.rule.name()}</code> " " {d.message.clone()}
                     </button>
                 </li>
             }
         })
         .collect_view();
-    let workflow = id.starts_with("workflow:");
-    let (toggle_id, shown_id) = (id.to_string(), id.to_string());
-    let expanded = move || state.view.with(|v| v.expanded.contains(&shown_id));
+    let workflow = match key {
+        SceneKey::Node(node_key) if key.is_workflow() => Some(node_key.clone()),
+        _ => None,
+    };
+    let expand = workflow.map(|workflow| {
+        let shown = workflow.clone();
+        let expanded = move || state.view.with(|v| v.expanded.contains(&shown));
+        view! {
+            <button type="button" data-testid="expand" on:click=move |_| state.toggle_expanded(&workflow)>
+                {move || if expanded() { "Collapse steps" } else { "Show steps" }}
+            </button>
+        }
+    });
+    let name = about.name;
     view! {
         <h2 class="details-title" title=name.clone()>{crate::scene::cut(&name, 120)}</h2>
         <p class="kind">
-            <span class="tag">{kind}</span>
-            {(!defined).then(|| view! { <span class="tag muted">"referenced, not defined in the loaded files"</span> })}
+            <span class="tag">{about.kind}</span>
+            {(!about.defined).then(|| view! { <span class="tag muted">"referenced, not defined in the loaded files"</span> })}
         </p>
-        {workflow.then(|| view! {
-            <button type="button" data-testid="expand" on:click=move |_| state.toggle_expanded(&toggle_id)>
-                {move || if expanded() { "Collapse steps" } else { "Show steps" }}
-            </button>
-        })}
-        {loc.map(|loc| source(&a.files, loc))}
+        {expand}
+        {source(&a.files, about.loc)}
         {metrics}
         <h3>"Findings"</h3>
         <ul class="node-findings">{findings}</ul>
     }
+    .into_any()
 }
 
 fn finding_details(a: &Analyzed, i: usize) -> impl IntoView {
     let Some(d) = a.report.findings.get(i) else {
         return view! { <p class="hint">"This finding is gone."</p> }.into_any();
     };
-    let summary = rule(d.rule).map(|r| format!("{} ({}): {}", r.name, r.code, r.summary));
-    let fix = rule(d.rule)
-        .and_then(|r| section(r.docs, "## How to fix"))
-        .map(str::to_string);
+    let rule = d.rule.meta();
+    let summary = format!("{} ({}): {}", rule.name, rule.code, rule.summary);
+    let fix = section(rule.docs, "## How to fix").map(str::to_string);
     let related = d
         .related
         .iter()
-        .map(|r| view! { <li><code>{place(&a.files, r.loc)}</code>" "{r.message.clone()}</li> })
+        .map(|r| view! { <li><code>{file_line(&a.files, r.loc)}</code>" "{r.message.clone()}</li> })
         .collect_view();
     view! {
         <h2 class="details-title">
-            <span class=format!("sev {}", d.severity.as_str())>{d.severity.as_str()}</span>" "<code>{d.rule}</code>
+            <span class=format!("sev {}", d.severity.as_str())>{d.severity.as_str()}</span>" "<code>{rule.name}</code>
         </h2>
         <p class="message" data-testid="finding-message">{d.message.clone()}</p>
         {source(&a.files, d.loc)}
@@ -143,7 +177,7 @@ fn source(files: &[SourceFile], loc: Loc) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="source" data-testid="source">
-            <figcaption><code>{place(files, loc)}</code></figcaption>
+            <figcaption><code>{file_line(files, loc)}</code></figcaption>
             <pre>{lines}</pre>
         </figure>
     }

@@ -1,17 +1,17 @@
 //! The loaded files: what each holds, its loading errors with their lines, a remove button;
 //! a paste box; and clearing the workspace.
 
-use baton_analyzer::{Severity, SourceFile};
+use baton_analyzer::{RuleId, Severity, SourceFile};
 use leptos::prelude::*;
 
 use super::state;
 use crate::persist;
 
 /// Findings that mean a file (or part of it) could not be read.
-fn is_load_error(rule: &str) -> bool {
+fn is_load_error(rule: RuleId) -> bool {
     matches!(
         rule,
-        "parse-error" | "invalid-definition" | "unrecognized-document"
+        RuleId::ParseError | RuleId::InvalidDefinition | RuleId::UnrecognizedDocument
     )
 }
 

@@ -28,20 +28,20 @@ pub fn FindingsPanel() -> impl IntoView {
         // severity (errors first) → rule → finding indices
         let mut groups: BTreeMap<(std::cmp::Reverse<Severity>, &'static str), Vec<usize>> =
             BTreeMap::new();
+        let subject = |i: usize| a.subjects.get(i).cloned().flatten();
         for (i, d) in a.report.findings.iter().enumerate() {
             let visible = shown[SEVERITIES
                 .iter()
                 .position(|s| *s == d.severity)
                 .unwrap_or(0)];
             let matches = needle.is_empty()
-                || d.rule.contains(&needle)
+                || d.rule.name().contains(&needle)
+                || d.rule.code().to_lowercase().contains(&needle)
                 || d.message.to_lowercase().contains(&needle)
-                || d.subject
-                    .as_deref()
-                    .is_some_and(|s| s.to_lowercase().contains(&needle));
+                || subject(i).is_some_and(|s| s.to_lowercase().contains(&needle));
             if visible && matches {
                 groups
-                    .entry((std::cmp::Reverse(d.severity), d.rule))
+                    .entry((std::cmp::Reverse(d.severity), d.rule.name()))
                     .or_default()
                     .push(i);
             }
@@ -55,17 +55,17 @@ pub fn FindingsPanel() -> impl IntoView {
                     .into_iter()
                     .map(|i| {
                         let d = &a.report.findings[i];
-                        let place = super::place(&a.files, d.loc);
-                        let subject = d.subject.clone().unwrap_or_default();
+                        let at = super::file_line(&a.files, d.loc);
+                        let subject = subject(i).unwrap_or_default();
                         view! {
                             <li>
-                                <button type="button" class="finding" data-rule=d.rule
+                                <button type="button" class="finding" data-rule=d.rule.name()
                                     data-severity=severity.as_str() data-index=i
                                     class:selected=move || state.selection.get() == Selection::Finding(i)
                                     on:click=move |_| state.select_finding(i)>
                                     <span class="subject">{subject}</span>
                                     <span class="message">{d.message.clone()}</span>
-                                    <span class="where">{place}</span>
+                                    <span class="where">{at}</span>
                                 </button>
                             </li>
                         }

@@ -1,12 +1,16 @@
 //! The graph: the scene's SVG in a pannable, zoomable viewport, with search, focus mode, fit
-//! and a legend. Clicks are delegated: a node is found by its `data-node-id`.
+//! and a legend. Clicks are delegated: a node is found by its `data-node-id`, a token looked up
+//! in the scene that drew it.
 
 use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use baton_analyzer::graph::NodeKind;
+
 use super::state;
-use crate::state::Selection;
+use crate::key::SceneKey;
+use crate::state::{Selection, State};
 use crate::svg;
 
 /// Pan and zoom: screen = translate + scale × drawing.
@@ -56,11 +60,11 @@ pub fn GraphView() -> impl IntoView {
         request_animation_frame(fit);
     });
     Effect::new(move |_| {
-        let Some(ids) = state.centre_on.get() else {
+        let Some(keys) = state.centre_on.get() else {
             return;
         };
         let scene = state.scene.get_untracked();
-        let nodes: Vec<_> = scene.nodes.iter().filter(|n| ids.contains(&n.id)).collect();
+        let nodes: Vec<_> = keys.iter().filter_map(|key| scene.node(key)).collect();
         if nodes.is_empty() {
             return;
         }
@@ -101,15 +105,9 @@ pub fn GraphView() -> impl IntoView {
         let factor = if ev.delta_y() < 0.0 { 1.15 } else { 1.0 / 1.15 };
         zoom_by(factor, f64::from(ev.offset_x()), f64::from(ev.offset_y()));
     };
-    let click = move |target: Option<web_sys::EventTarget>| {
-        let element = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-        let node = element
-            .and_then(|e| e.closest("[data-node-id]").ok().flatten())
-            .and_then(|e| e.get_attribute("data-node-id"));
-        match node {
-            Some(id) => state.selection.set(Selection::Node(id)),
-            None => state.selection.set(Selection::None),
-        }
+    let click = move |target: Option<web_sys::EventTarget>| match node_at(state, target) {
+        Some(key) => state.selection.set(Selection::Node(key)),
+        None => state.selection.set(Selection::None),
     };
     // Dragging pans; a press and release without moving is a click.
     let drag = RwSignal::new(None::<(f64, f64, f64, f64, bool)>);
@@ -149,13 +147,10 @@ pub fn GraphView() -> impl IntoView {
         }
     };
     let on_dblclick = move |ev: leptos::ev::MouseEvent| {
-        let id = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|e| e.closest("[data-node-id]").ok().flatten())
-            .and_then(|e| e.get_attribute("data-node-id"));
-        if let Some(id) = id.filter(|id| id.starts_with("workflow:")) {
-            state.toggle_expanded(&id);
+        if let Some(SceneKey::Node(workflow)) = node_at(state, ev.target()) {
+            if workflow.kind == NodeKind::Workflow {
+                state.toggle_expanded(&workflow);
+            }
         }
     };
     let transform = move || {
@@ -195,6 +190,19 @@ pub fn GraphView() -> impl IntoView {
     }
 }
 
+/// The drawn node an event happened in: the token of the nearest `data-node-id` around the
+/// target, looked up in the scene on screen.
+fn node_at(state: State, target: Option<web_sys::EventTarget>) -> Option<SceneKey> {
+    let token = target?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest("[data-node-id]")
+        .ok()??
+        .get_attribute("data-node-id")?;
+    let scene = state.scene.get_untracked();
+    Some(scene.by_token(&token)?.key.clone())
+}
+
 #[component]
 fn Search() -> impl IntoView {
     let state = state();
@@ -203,9 +211,10 @@ fn Search() -> impl IntoView {
         if ev.key() != "Enter" {
             return;
         }
-        let first = state.marks.get_untracked().matches.into_iter().next();
-        if let Some(id) = first.filter(|id| state.scene.get_untracked().node(id).is_some()) {
-            state.select_node(id);
+        let (marks, scene) = (state.marks.get_untracked(), state.scene.get_untracked());
+        let first = marks.matches.into_iter().flatten().find(|k| scene.node(k).is_some());
+        if let Some(key) = first {
+            state.select_node(key);
         }
     };
     view! {
@@ -223,7 +232,7 @@ fn Focus() -> impl IntoView {
     let hops = RwSignal::new(1usize);
     let focused = move || state.view.with(|v| v.focus.clone());
     let selected_node = move || match state.selection.get() {
-        Selection::Node(id) if !id.starts_with("step:") => Some(id),
+        Selection::Node(SceneKey::Node(key)) => Some(key),
         _ => None,
     };
     let toggle = move |_| {

@@ -18,7 +18,7 @@ pub fn state() -> State {
 }
 
 /// `file:line` of a location.
-pub fn place(files: &[baton_analyzer::SourceFile], loc: baton_analyzer::Loc) -> String {
+pub fn file_line(files: &[baton_analyzer::SourceFile], loc: baton_analyzer::Loc) -> String {
     let file = files
         .get(loc.file.0 as usize)
         .map_or("?", |f| f.path.as_str());
