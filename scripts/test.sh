@@ -6,6 +6,8 @@ set -euo pipefail
 step() { echo "test: $*"; }
 step "formatting"
 cargo fmt --all -- --check
+step "lints (clippy; warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
 # The app's pure logic (scene, SVG, finding placement, storage format) is tested natively too.
 step "native tests (CLI, analyzer, app logic)"
 cargo test --workspace --locked

@@ -1,4 +1,4 @@
-//! Control flow of Workflows subworkflows, with the exact semantics of formats.md §1.4–1.7:
+//! Control flow of Workflows subworkflows, with the exact semantics of ../shared/docs/formats.md §1.4–1.7:
 //! fall-through, `switch` fall-through when no condition matches, `next: end/break/continue`,
 //! `return`, `raise`, try/retry/except, `for`, `parallel`, nested blocks and subworkflow calls.
 //!
@@ -205,7 +205,7 @@ impl<'a> SubworkflowFlow<'a> {
             returns: false,
         };
         // Plain reachability, except that a parallel step's join waits for all its branches
-        // (formats.md §1.4: the step completes when all branches finish).
+        // (../shared/docs/formats.md §1.4: the step completes when all branches finish).
         let mut reached = vec![false; flow.graph.node_count()];
         let mut stack = vec![entry];
         while let Some(n) = stack.pop() {
@@ -413,7 +413,7 @@ impl<'a> Builder<'a, '_> {
                 self.graph.add_edge(node, start, ());
             }
             StepKind::Switch(conditions) => {
-                // The first true condition wins (formats.md §1.4): a literal `false` and any
+                // The first true condition wins (../shared/docs/formats.md §1.4): a literal `false` and any
                 // condition after a literal `true` never run, and when none matches control
                 // falls through. Dead conditions are still wired, so that their jumps and
                 // calls are checked like those of any dead step.

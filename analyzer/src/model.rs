@@ -65,7 +65,7 @@ pub struct At<T> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Workflows (formats.md §1)
+// Workflows (../shared/docs/formats.md §1)
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Workflow {
@@ -300,7 +300,7 @@ pub fn visit_steps<'a>(steps: &'a [Step], f: &mut impl FnMut(&'a Step)) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Eventarc (formats.md §2)
+// Eventarc (../shared/docs/formats.md §2)
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trigger {
@@ -345,7 +345,7 @@ pub enum Destination {
 }
 
 // ---------------------------------------------------------------------------------------
-// Cloud Tasks (formats.md §3)
+// Cloud Tasks (../shared/docs/formats.md §3)
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Queue {
@@ -371,7 +371,7 @@ pub struct QueueRetry {
 }
 
 // ---------------------------------------------------------------------------------------
-// Cloud Scheduler (formats.md §4)
+// Cloud Scheduler (../shared/docs/formats.md §4)
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Job {
@@ -422,7 +422,7 @@ pub enum Auth {
 }
 
 // ---------------------------------------------------------------------------------------
-// Pub/Sub (formats.md §5)
+// Pub/Sub (../shared/docs/formats.md §5)
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Topic {}
@@ -445,7 +445,7 @@ pub struct Push {
 }
 
 // ---------------------------------------------------------------------------------------
-// Cloud Run (formats.md §6)
+// Cloud Run (../shared/docs/formats.md §6)
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Service {

@@ -1,4 +1,4 @@
-//! Which workflow `http.*` calls run under a retry policy (formats.md §1.4).
+//! Which workflow `http.*` calls run under a retry policy (../shared/docs/formats.md §1.4).
 //!
 //! A `try` with a `retry` re-runs its whole body, so a call is retried when it sits anywhere in
 //! the body of such a `try` (nested steps, switch branches, loops and parallel branches

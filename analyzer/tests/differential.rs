@@ -1,7 +1,7 @@
 //! Differential test of control flow: random workflows are written as YAML, loaded by the
 //! analyzer and checked against an independent executor (`differential/exec.rs`) that explores
 //! every path. For each subworkflow, the steps the executor can run must be exactly the steps
-//! the analyzer marks reachable, and both must find the same bad jumps (formats.md §1.5).
+//! the analyzer marks reachable, and both must find the same bad jumps (../shared/docs/formats.md §1.5).
 //! Reachability is compared only when no jump is bad: the two do not have to agree on what an
 //! invalid jump would do, since Workflows rejects such definitions.
 

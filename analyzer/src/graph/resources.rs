@@ -256,7 +256,7 @@ fn connect_trigger(graph: &mut Graph, trigger_node: NodeIndex, trigger: &Trigger
     graph.connect(trigger_node, to, edge);
 }
 
-/// The storage event an event type names, in both spellings (formats.md §2).
+/// The storage event an event type names, in both spellings (../shared/docs/formats.md §2).
 pub fn storage_event(event_type: &str) -> Option<&'static str> {
     let suffix = event_type
         .strip_prefix("google.cloud.storage.object.v1.")

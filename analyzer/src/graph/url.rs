@@ -86,7 +86,7 @@ pub fn classify(url: &str) -> UrlTarget {
     UrlTarget::External(host)
 }
 
-/// The service in a `run.app` host, in either URL form of formats.md §6.2.
+/// The service in a `run.app` host, in either URL form of ../shared/docs/formats.md §6.2.
 fn cloud_run_service(host: &str) -> Option<Target> {
     if let Some(name) = host.strip_suffix(".a.run.app") {
         // SERVICE-HASH-RC: drop the last two hyphen-separated parts.

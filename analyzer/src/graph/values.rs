@@ -1,4 +1,4 @@
-//! What string a workflow value can hold, statically (formats.md §1.8): string literals, `+`
+//! What string a workflow value can hold, statically (../shared/docs/formats.md §1.8): string literals, `+`
 //! concatenation, variables assigned literally anywhere in the workflow, parameter defaults and
 //! `sys.get_env`. Flow-insensitive on purpose: a variable assigned several values yields every
 //! one of them, so a call gets an edge to each place it may go.

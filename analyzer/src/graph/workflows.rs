@@ -1,4 +1,4 @@
-//! Edges from workflow calls (formats.md §1.3): `http.*` to whatever the URL names, connectors
+//! Edges from workflow calls (../shared/docs/formats.md §1.3): `http.*` to whatever the URL names, connectors
 //! to their API or to the queue, topic, bucket or workflow their arguments name.
 
 use petgraph::graph::NodeIndex;

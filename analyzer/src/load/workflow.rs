@@ -1,4 +1,4 @@
-//! Google Cloud Workflows definitions (formats.md §1): both top-level forms, every step kind,
+//! Google Cloud Workflows definitions (../shared/docs/formats.md §1): both top-level forms, every step kind,
 //! and definitions embedded as a string in a deployed resource (`sourceContents`).
 
 use crate::diagnostic::Diagnostic;

@@ -3,7 +3,7 @@
 //!
 //! Generation has two phases. The strategy draws a tree whose jumps are still raw numbers
 //! (`RawJump`); `resolve` then names every step (unique per subworkflow) and turns each raw
-//! jump into a target. Most jumps are picked among the targets that formats.md §1.5 allows from
+//! jump into a target. Most jumps are picked among the targets that ../shared/docs/formats.md §1.5 allows from
 //! that place; about one in 25 is picked among every name (plus an undefined one and the
 //! reserved words), so that invalid jumps are generated too.
 

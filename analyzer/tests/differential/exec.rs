@@ -1,4 +1,4 @@
-//! An executor of generated workflows written from the semantics of formats.md §1.4–1.5, not
+//! An executor of generated workflows written from the semantics of ../shared/docs/formats.md §1.4–1.5, not
 //! from the analyzer's `flow.rs`. It explores every path: a condition that is not a literal may
 //! be true or false, every step may raise (calls, expressions, `raise`), a `for` body runs 0, 1
 //! or 2 times, every parallel branch runs and the parallel step completes normally only when
@@ -45,7 +45,7 @@ pub struct Program<'a> {
     by_name: HashMap<&'a str, Id>,
 }
 
-/// How a jump breaks the rules of formats.md §1.5.
+/// How a jump breaks the rules of ../shared/docs/formats.md §1.5.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Issue {
     Undefined,
@@ -192,7 +192,7 @@ impl<'a> Program<'a> {
     }
 
     // -----------------------------------------------------------------------------------
-    // Jump scope (formats.md §1.5)
+    // Jump scope (../shared/docs/formats.md §1.5)
 
     /// Every `next` of the subworkflow with what is wrong with it: `(from step, issue, target)`.
     pub fn issues(&self) -> BTreeSet<(String, Issue, String)> {
