@@ -45,5 +45,6 @@ if [ "${1:-}" = --test ]; then
     apt_install chromium chromium-driver
   fi
   cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+  cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 fi
 step "tools ready: $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version | cut -d' ' -f1-3)"

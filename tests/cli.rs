@@ -269,6 +269,57 @@ fn baton_toml_sets_the_file_size_limit() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[test]
+fn graph_reads_baton_toml_too() {
+    let dir = std::env::temp_dir().join(format!("baton-graph-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("baton.toml");
+    std::fs::write(&config, "[limits]\nmax-file-size = \"1KB\"\n").unwrap();
+    // A topic, then enough padding that the file is over the limit.
+    let topic = dir.join("topic.yaml");
+    let text = format!("name: projects/p/topics/t\n{}", "# padding\n".repeat(200));
+    std::fs::write(&topic, text).unwrap();
+    let graph = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["graph"];
+        args.extend_from_slice(extra);
+        args.push(topic.to_str().unwrap());
+        let (code, stdout, stderr) = baton(&args);
+        assert_eq!(code, 0, "{stderr}");
+        serde_json::from_str(&stdout).unwrap()
+    };
+    assert_eq!(graph(&[])["nodes"].as_array().unwrap().len(), 1);
+    let limited = graph(&["--config", config.to_str().unwrap()]);
+    assert_eq!(
+        limited["nodes"],
+        serde_json::json!([]),
+        "the file is not read"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn rules_are_configured_and_suppressed_by_name_or_code() {
+    let dir = std::env::temp_dir().join(format!("baton-codes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("baton.toml");
+    std::fs::write(&config, "[rules]\nEVT004 = \"off\"\n").unwrap();
+    let workflow = dir.join("w.yaml");
+    let text = "main:\n  steps:\n    - done:\n        return: 1\n    - dead:  # baton: ignore[ORC001]\n        return: 2\n";
+    std::fs::write(&workflow, text).unwrap();
+    let (code, stdout, _) = baton(&[
+        "check",
+        "--config",
+        config.to_str().unwrap(),
+        workflow.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.ends_with("0 errors, 0 warnings, 0 infos in 1 file\n"),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// A reader that goes away (`baton rules | head`) ends the output quietly: no panic, no
 /// message, the exit status the command would have had.
 #[test]

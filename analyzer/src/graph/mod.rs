@@ -10,7 +10,7 @@ pub mod url;
 pub mod values;
 mod workflows;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -275,6 +275,8 @@ pub struct Graph {
     /// The node of each resource, by [`ResourceId`].
     resource_nodes: Vec<NodeIndex>,
     ambiguities: Vec<Ambiguity>,
+    /// The nodes of `ambiguities`.
+    ambiguous: HashSet<NodeIndex>,
 }
 
 /// What a reference may mean among the defined nodes.
@@ -293,6 +295,14 @@ impl Graph {
         workflows::connect(&mut graph, workspace);
         graph.unify_references();
         graph.assign_ids();
+        // One finding per reference, however often it was resolved.
+        graph
+            .ambiguities
+            .sort_by(|a, b| (a.loc, a.node).cmp(&(b.loc, b.node)));
+        graph
+            .ambiguities
+            .dedup_by(|a, b| (a.loc, a.node) == (b.loc, b.node));
+        graph.ambiguous = graph.ambiguities.iter().map(|a| a.node).collect();
         graph
     }
 
@@ -330,7 +340,7 @@ impl Graph {
 
     /// True when `n` is the node of a reference that could mean several loaded resources.
     pub fn is_ambiguous(&self, n: NodeIndex) -> bool {
-        self.ambiguities.iter().any(|a| a.node == n)
+        self.ambiguous.contains(&n)
     }
 
     /// The node of `key`, added (at `loc`) when missing.
