@@ -33,16 +33,16 @@ const DEFAULT_NODES: [&str; 15] = [
     "event-source:uploaded-pictures-pic-demo",
     "google-api:firestore.googleapis.com",
     "google-api:vision.googleapis.com",
-    "job:collage-every-minute",
-    "queue:thumbnail-queue",
-    "service:collage",
-    "service:delete-image",
-    "service:thumbnails",
-    "subscription:collage-on-thumbnail",
-    "topic:thumbnail-created",
-    "topic:thumbnail-created-dlq",
-    "trigger:on-image-deleted",
-    "trigger:on-image-uploaded",
+    "job:collage-every-minute@pic-demo/europe-west1",
+    "queue:thumbnail-queue@pic-demo/europe-west1",
+    "service:collage@123456789012/europe-west1",
+    "service:delete-image@123456789012/europe-west1",
+    "service:thumbnails@123456789012/europe-west1",
+    "subscription:collage-on-thumbnail@pic-demo",
+    "topic:thumbnail-created-dlq@pic-demo",
+    "topic:thumbnail-created@pic-demo",
+    "trigger:on-image-deleted@pic-demo/europe-west1",
+    "trigger:on-image-uploaded@pic-demo/europe-west1",
     "workflow:delete-cleanup",
     "workflow:image-pipeline",
 ];
@@ -54,10 +54,10 @@ const DEFAULT_FINDINGS: (usize, usize, usize) = (0, 3, 2);
 /// topic; none of them is in the default example.
 const PUBSUB_FIXTURE: &str = "analyzer/tests/fixtures/load/list-pubsub.json";
 const PUBSUB_NODES: [&str; 4] = [
-    "topic:orders",
-    "subscription:orders-push",
+    "topic:orders@demo",
+    "subscription:orders-push@demo",
     "service:worker",
-    "topic:orders-dlq",
+    "topic:orders-dlq@demo",
 ];
 /// A YAML syntax error on line 3 (`- a: b: c`).
 const BROKEN_FIXTURE: &str = "analyzer/tests/fixtures/rules/parse-error/bad.yaml";
@@ -65,7 +65,7 @@ const BROKEN_LINE: u32 = 3;
 
 const PASTED_NAME: &str = "pasted-topic.yaml";
 const PASTED_TEXT: &str = "name: projects/p/topics/pasted-topic\nlabels:\n  team: web\n";
-const PASTED_NODE: &str = "topic:pasted-topic";
+const PASTED_NODE: &str = "topic:pasted-topic@p";
 
 #[tokio::test]
 #[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
@@ -225,7 +225,7 @@ async fn clicking_a_finding_highlights_its_node_and_shows_its_details() -> Resul
     run("finding-highlight", |page| async move {
         page.open("").await?;
         page.wait_count(NODES, DEFAULT_NODES.len()).await?;
-        let collage = node_css("service:collage");
+        let collage = node_css("service:collage@123456789012/europe-west1");
         assert_eq!(page.count(&format!("{collage}.highlighted")).await?, 0);
         let finding = page
             .find("[data-testid=findings] button.finding[data-rule=single-point-of-failure]")
@@ -446,9 +446,10 @@ async fn a_workflow_expands_into_its_steps_with_unreachable_ones_faded() -> Resu
         page.click("[data-testid=expand]").await?;
         page.wait_for("g[data-kind=step]").await?;
         assert_eq!(page.count(&node_css("workflow:image-pipeline")).await?, 0);
-        let never = node_css("step:workflow:image-pipeline/main/never_reached");
+        // A step's `data-node-id` is a token of the scene's; it is found by its name.
+        let never = r#"g[data-kind=step][data-name="never_reached"]"#;
         let class = page
-            .find(&never)
+            .find(never)
             .await?
             .attr("class")
             .await?
@@ -463,6 +464,38 @@ async fn a_workflow_expands_into_its_steps_with_unreachable_ones_faded() -> Resu
             .send_keys("thumbnail")
             .await?;
         assert!(page.count("g.node.match").await? >= 3);
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
+async fn a_step_finding_lights_up_its_step_and_a_click_selects_the_step() -> Result<()> {
+    run("step-finding", |page| async move {
+        page.open("").await?;
+        page.wait_count(NODES, DEFAULT_NODES.len()).await?;
+        page.click(&node_css("workflow:image-pipeline")).await?;
+        page.click("[data-testid=expand]").await?;
+        let never = r#"g[data-kind=step][data-name="never_reached"]"#;
+        page.wait_for(never).await?;
+        // The other workflow has an unreachable step too: take the one about `never_reached`.
+        page.client
+            .find(Locator::XPath(
+                "//button[@data-rule='unreachable-step'][span[@class='subject']='never_reached']",
+            ))
+            .await?
+            .click()
+            .await?;
+        page.wait_for(&format!("{never}.highlighted")).await?;
+        // Its workflow is drawn as its steps, so the step is all that lights up.
+        assert_eq!(page.count("g.node.highlighted").await?, 1);
+        // A click on the step finds it through its token and shows where it is written.
+        page.click(never).await?;
+        page.wait_for(&format!("{never}.selected")).await?;
+        assert_eq!(page.text(".details-title").await?, "never_reached");
+        let source = page.text("[data-testid=details] figcaption").await?;
+        assert_eq!(source, "image-pipeline/image-pipeline.workflows.yaml:100");
         Ok(())
     })
     .await
@@ -567,7 +600,11 @@ async fn removing_a_file_updates_the_analysis_at_once() -> Result<()> {
         ))
         .await?;
         page.wait_count(NODES, DEFAULT_NODES.len() - 1).await?;
-        assert_eq!(page.count(&node_css("job:collage-every-minute")).await?, 0);
+        assert_eq!(
+            page.count(&node_css("job:collage-every-minute@pic-demo/europe-west1"))
+                .await?,
+            0
+        );
         assert_eq!(page.count(FILES).await?, DEFAULT_FILES - 1);
         assert_eq!(
             page.count("button.finding[data-rule=single-point-of-failure]")
@@ -631,7 +668,8 @@ async fn hostile_names_render_as_inert_truncated_text() -> Result<()> {
             // A rect, a badge, a name, a title (and a findings count): nothing injected.
             assert!(entry["elements"].as_u64().unwrap_or(99) <= 8, "{entry}");
         }
-        for id in names.iter().map(|n| format!("topic:{n}")) {
+        // The topics' project is `p`: their ids are `topic:NAME@p`.
+        for id in names.iter().map(|n| format!("topic:{n}@p")) {
             page.js(
                 "document.querySelector(`g[data-node-id=\"${CSS.escape(arguments[0])}\"]`)
                     .dispatchEvent(new PointerEvent('pointerdown', {bubbles: true, button: 0}));

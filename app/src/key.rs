@@ -6,7 +6,7 @@
 
 use baton_analyzer::graph::{NodeKey, NodeKind};
 use baton_analyzer::model::{visit_steps, Step, Subworkflow, Workflow};
-use baton_analyzer::{Report, ResourceKind, StepRef};
+use baton_analyzer::{Report, ResourceId, ResourceKind, StepRef};
 use petgraph::graph::NodeIndex;
 
 /// One node of the scene.
@@ -23,6 +23,9 @@ pub enum SceneKey {
 pub struct StepKey {
     /// The workflow's node.
     pub workflow: NodeKey,
+    /// Which of the node's definitions (see [`definitions`]): two files may define one
+    /// workflow, and they need not agree.
+    pub definition: u32,
     /// Index in `Workflow::subworkflows`.
     pub subworkflow: u32,
     /// Index among the subworkflow's steps in source order at every depth, as
@@ -44,34 +47,49 @@ impl SceneKey {
 }
 
 impl StepKey {
-    /// The drawn step a finding's [`StepRef`] names: the step of that index in the workflow's
-    /// node. `None` when the graph has no node for the workflow.
+    /// The drawn step a finding's [`StepRef`] names. `None` when the graph has no node for
+    /// the workflow. Cost: O(resources).
     pub fn of(report: &Report, at: StepRef) -> Option<StepKey> {
-        let n = report.graph.resource_node(at.workflow)?;
+        let graph = &report.graph;
+        let n = graph.resource_node(at.workflow)?;
+        let earlier = (0..at.workflow.index())
+            .filter(|&i| defines(report, i, n))
+            .count();
         Some(StepKey {
-            workflow: report.graph.graph.node_weight(n)?.key(),
+            workflow: graph.graph.node_weight(n)?.key(),
+            definition: u32::try_from(earlier).unwrap_or(u32::MAX),
             subworkflow: at.subworkflow,
             step: at.step,
         })
     }
 }
 
-/// The workflow definition drawn for the graph node `n`: its first definition (a second,
-/// identical definition shares the node).
-pub fn drawn_workflow(report: &Report, n: NodeIndex) -> Option<&Workflow> {
-    let resource = report.graph.graph.node_weight(n)?.resource?;
-    match &report.workspace.resource(resource)?.kind {
-        ResourceKind::Workflow(workflow) => Some(workflow),
-        _ => None,
-    }
+/// True when resource `i` is a workflow definition of node `n`.
+fn defines(report: &Report, i: usize, n: NodeIndex) -> bool {
+    report.graph.resource_node(ResourceId::new(i)) == Some(n)
+        && matches!(
+            report.workspace.resources.get(i).map(|r| &r.kind),
+            Some(ResourceKind::Workflow(_))
+        )
 }
 
-/// The step `key` names in the drawn definition of its workflow.
+/// The definitions of the workflow node `n`, in load order: usually one; a second file with
+/// the same workflow (a JSON twin, an updated copy) shares the node. Cost: O(resources).
+pub fn definitions(report: &Report, n: NodeIndex) -> Vec<&Workflow> {
+    (report.workspace.resources.iter().enumerate())
+        .filter(|&(i, _)| defines(report, i, n))
+        .filter_map(|(_, resource)| match &resource.kind {
+            ResourceKind::Workflow(workflow) => Some(workflow),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The step `key` names.
 pub fn step<'r>(report: &'r Report, key: &StepKey) -> Option<(&'r Subworkflow, &'r Step)> {
     let n = report.graph.find_key(&key.workflow)?;
-    let subworkflow = drawn_workflow(report, n)?
-        .subworkflows
-        .get(key.subworkflow as usize)?;
+    let workflow = *definitions(report, n).get(key.definition as usize)?;
+    let subworkflow = workflow.subworkflows.get(key.subworkflow as usize)?;
     Some((subworkflow, subworkflow.step(key.step as usize)?))
 }
 

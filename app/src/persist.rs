@@ -99,7 +99,7 @@ mod tests {
         );
         assert!(decode("not json").is_none());
         let latin1 = SourceFile::from_bytes("l.yaml", b"name: caf\xe9\n".to_vec());
-        let back = decode(&encode(&[latin1.clone()])).unwrap();
+        let back = decode(&encode(std::slice::from_ref(&latin1))).unwrap();
         assert_eq!(back[0].invalid_utf8, latin1.invalid_utf8);
         assert!(latin1.invalid_utf8.is_some());
         assert!(decode(r#"{"files":[{"path":1}]}"#).is_none());

@@ -55,13 +55,18 @@ impl Place {
             }
             Subject::Step(at) => {
                 self.add(report, Subject::Resource(at.workflow));
-                self.nodes.extend(StepKey::of(report, at).map(SceneKey::Step));
+                self.nodes
+                    .extend(StepKey::of(report, at).map(SceneKey::Step));
             }
             Subject::Subworkflow(at) => {
                 self.add(report, Subject::Resource(at.workflow));
-                for step in 0..steps_of(report, at) {
-                    let at = StepRef::new(at.workflow, at.subworkflow as usize, step);
-                    self.nodes.extend(StepKey::of(report, at).map(SceneKey::Step));
+                let first = StepRef::new(at.workflow, at.subworkflow as usize, 0);
+                if let Some(first) = StepKey::of(report, first) {
+                    let steps = (0..steps_of(report, at)).map(|step| StepKey {
+                        step: u32::try_from(step).unwrap_or(u32::MAX),
+                        ..first.clone()
+                    });
+                    self.nodes.extend(steps.map(SceneKey::Step));
                 }
             }
         }
@@ -76,5 +81,62 @@ fn steps_of(report: &Report, at: SubworkflowRef) -> usize {
             .get(at.subworkflow as usize)
             .map_or(0, step_count),
         _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::examples::EXAMPLES;
+    use crate::key;
+    use baton_analyzer::{RuleId, SourceFile};
+
+    fn finding<'r>(report: &'r Report, rule: RuleId, saying: &str) -> &'r Diagnostic {
+        let mut found = (report.findings.iter()).filter(|d| d.rule == rule);
+        let found = found.find(|d| d.message.contains(saying));
+        found.unwrap_or_else(|| panic!("no {rule} saying {saying}"))
+    }
+
+    #[test]
+    fn a_finding_about_a_node_is_on_that_node_alone() {
+        let report = baton_analyzer::analyze(&EXAMPLES[0].sources());
+        let spof = Place::of(
+            &report,
+            finding(&report, RuleId::SinglePointOfFailure, "collage"),
+        );
+        let names: Vec<&str> = (spof.nodes.iter())
+            .map(|key| match key {
+                SceneKey::Node(key) => key.name.as_str(),
+                SceneKey::Step(_) => "a step",
+            })
+            .collect();
+        assert_eq!(names, ["collage"]);
+        assert!(spof.edges.is_empty());
+    }
+
+    #[test]
+    fn a_finding_about_a_step_is_on_the_step_and_its_workflow() {
+        let report = baton_analyzer::analyze(&EXAMPLES[0].sources());
+        let place = Place::of(
+            &report,
+            finding(&report, RuleId::UnreachableStep, "never_reached"),
+        );
+        let [SceneKey::Node(workflow), SceneKey::Step(step)] =
+            place.nodes.iter().collect::<Vec<_>>()[..]
+        else {
+            panic!("{place:?}");
+        };
+        assert_eq!(workflow.name, "image-pipeline");
+        assert_eq!(&step.workflow, workflow);
+        let (_, named) = key::step(&report, step).unwrap();
+        assert_eq!(named.name, "never_reached");
+    }
+
+    #[test]
+    fn a_finding_about_a_position_is_not_on_the_graph() {
+        let files = [SourceFile::new("bad.yaml", "- a: b: c\n")];
+        let report = baton_analyzer::analyze(&files);
+        let place = Place::of(&report, finding(&report, RuleId::ParseError, ""));
+        assert!(place.is_empty(), "{place:?}");
     }
 }

@@ -12,7 +12,7 @@ use baton_analyzer::{Loc, Report};
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use crate::key::{drawn_workflow, SceneKey, StepKey};
+use crate::key::{definitions, SceneKey, StepKey};
 
 /// Longest name drawn in full; longer ones are cut (the full name is in the tooltip).
 pub const MAX_LABEL: usize = 28;
@@ -225,9 +225,20 @@ pub fn assemble(report: &Report, options: &ViewOptions) -> Scene {
         }
         let node = graph.node(n);
         let key = node.key();
-        if let (Some(workflow), true) = (drawn_workflow(report, n), options.expanded.contains(&key))
-        {
-            let steps = expand(workflow, &key, &mut scene);
+        let workflows = match node.kind {
+            NodeKind::Workflow if options.expanded.contains(&key) => definitions(report, n),
+            _ => Vec::new(),
+        };
+        if !workflows.is_empty() {
+            let mut steps = Steps {
+                entry: None,
+                calls: HashMap::new(),
+            };
+            // Edges are written in the first definition, so they attach to its steps.
+            for (definition, workflow) in workflows.into_iter().enumerate() {
+                let definition = u32::try_from(definition).unwrap_or(u32::MAX);
+                steps = steps.or(expand(workflow, &key, definition, &mut scene));
+            }
             scene.groups.push(Group {
                 workflow: key,
                 token: node.id.clone(),
@@ -292,9 +303,7 @@ fn lay_out(scene: &mut Scene, direction: Direction) {
     }
     let nodes = &scene.nodes;
     for group in &mut scene.groups {
-        let members = nodes
-            .iter()
-            .filter(|n| n.parent() == Some(&group.workflow));
+        let members = nodes.iter().filter(|n| n.parent() == Some(&group.workflow));
         let (mut min, mut max) = (
             Point {
                 x: f64::MAX,
@@ -338,8 +347,20 @@ struct Steps {
     calls: HashMap<Loc, usize>,
 }
 
-/// Adds one node per step of `workflow` (whose node has `key`) and its control flow.
-fn expand(workflow: &Workflow, key: &NodeKey, scene: &mut Scene) -> Steps {
+impl Steps {
+    /// These steps, with what they lack taken from `other`.
+    fn or(mut self, other: Steps) -> Steps {
+        self.entry = self.entry.or(other.entry);
+        for (loc, step) in other.calls {
+            self.calls.entry(loc).or_insert(step);
+        }
+        self
+    }
+}
+
+/// Adds one node per step of `workflow`, definition `definition` of the node with `key`, and
+/// its control flow.
+fn expand(workflow: &Workflow, key: &NodeKey, definition: u32, scene: &mut Scene) -> Steps {
     let mut calls_at: HashMap<Loc, usize> = HashMap::new();
     let mut first_steps: Vec<Option<usize>> = Vec::new();
     let flows: Vec<SubworkflowFlow<'_>> = SubworkflowFlow::build_all(workflow);
@@ -354,6 +375,7 @@ fn expand(workflow: &Workflow, key: &NodeKey, scene: &mut Scene) -> Steps {
             scene.nodes.push(SceneNode {
                 key: SceneKey::Step(StepKey {
                     workflow: key.clone(),
+                    definition,
                     subworkflow: u32::try_from(sub).unwrap_or(u32::MAX),
                     step: u32::try_from(i).unwrap_or(u32::MAX),
                 }),
@@ -477,7 +499,10 @@ mod tests {
 
     /// The key of the graph node with `id`.
     fn key(report: &Report, id: &str) -> NodeKey {
-        let n = report.graph.find(id).unwrap_or_else(|| panic!("no node {id}"));
+        let n = report
+            .graph
+            .find(id)
+            .unwrap_or_else(|| panic!("no node {id}"));
         report.graph.node(n).key()
     }
 

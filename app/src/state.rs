@@ -2,7 +2,7 @@
 //! them, and the user's view choices. Components read and write it through [`State`], which is
 //! `Copy` and provided as context.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use baton_analyzer::export::subject_name;
@@ -10,10 +10,13 @@ use baton_analyzer::graph::NodeKey;
 use baton_analyzer::layout::Direction;
 use baton_analyzer::metrics::{metrics, Metrics};
 use baton_analyzer::model::visit_steps;
-use baton_analyzer::{analyze_with, Config, Report, RuleId, Severity, SourceFile, Subject};
+use baton_analyzer::{
+    analyze_with, Config, Report, ResourceId, ResourceKind, RuleId, Severity, SourceFile, Subject,
+};
 use leptos::prelude::*;
+use petgraph::graph::NodeIndex;
 
-use crate::key::{drawn_workflow, SceneKey, StepKey};
+use crate::key::{SceneKey, StepKey};
 use crate::place::Place;
 use crate::scene::{build, Scene, ViewOptions};
 use crate::svg::Marks;
@@ -199,7 +202,8 @@ impl State {
         self.selection.set(Selection::Finding(i));
         let analyzed = self.analyzed.get_untracked();
         if let Some(place) = analyzed.places.get(i) {
-            self.centre_on.set(Some(place.nodes.iter().cloned().collect()));
+            self.centre_on
+                .set(Some(place.nodes.iter().cloned().collect()));
         }
     }
 
@@ -266,26 +270,34 @@ pub fn search_matches(report: &Report, needle: &str) -> BTreeSet<SceneKey> {
     let needle = needle.to_lowercase();
     let hit = |name: &str| name.to_lowercase().contains(&needle);
     let graph = &report.graph;
-    let mut matches = BTreeSet::new();
-    for n in graph.nodes() {
-        let node = graph.node(n);
-        if hit(&node.name) {
-            matches.insert(SceneKey::Node(node.key()));
-        }
-        let Some(workflow) = drawn_workflow(report, n) else {
+    let mut matches: BTreeSet<SceneKey> = (graph.nodes())
+        .map(|n| graph.node(n))
+        .filter(|node| hit(&node.name))
+        .map(|node| SceneKey::Node(node.key()))
+        .collect();
+    // Steps, numbered as `key::definitions` numbers the definitions of a node.
+    let mut definitions: HashMap<NodeIndex, u32> = HashMap::new();
+    for (i, resource) in report.workspace.resources.iter().enumerate() {
+        let (ResourceKind::Workflow(workflow), Some(n)) =
+            (&resource.kind, graph.resource_node(ResourceId::new(i)))
+        else {
             continue;
         };
+        let next = definitions.entry(n).or_default();
+        let definition = *next;
+        *next += 1;
         for (sub, subworkflow) in workflow.subworkflows.iter().enumerate() {
-            let mut i = 0u32;
-            visit_steps(&subworkflow.steps, &mut |step| {
-                if hit(&step.name) {
+            let mut step = 0u32;
+            visit_steps(&subworkflow.steps, &mut |s| {
+                if hit(&s.name) {
                     matches.insert(SceneKey::Step(StepKey {
-                        workflow: node.key(),
+                        workflow: graph.node(n).key(),
+                        definition,
                         subworkflow: u32::try_from(sub).unwrap_or(u32::MAX),
-                        step: i,
+                        step,
                     }));
                 }
-                i += 1;
+                step += 1;
             });
         }
     }

@@ -112,10 +112,7 @@ fn draw(scene: &Scene, marks: &Marks, standalone: bool) -> String {
                 .map(|e| format!(r#" data-edge-id="{}""#, e.index()))
                 .unwrap_or_default(),
             d = path(&edge.points),
-            title = escape(&format!(
-                "{} → {}: {}",
-                from.name, to.name, edge.label
-            )),
+            title = escape(&format!("{} → {}: {}", from.name, to.name, edge.label)),
         );
     }
     out.push_str("</g><g class=\"nodes\">");
@@ -324,6 +321,45 @@ mod tests {
             report.graph.graph.edge_count()
         );
         assert!(svg.contains("<style>"));
+    }
+
+    /// Marks name nodes by key, and a step's mark lands on that step's element.
+    #[test]
+    fn marks_land_on_the_keyed_nodes() {
+        let report = baton_analyzer::analyze(&EXAMPLES[0].sources());
+        let workflow = report.graph.find("workflow:image-pipeline").unwrap();
+        let options = ViewOptions {
+            expanded: [report.graph.node(workflow).key()].into(),
+            ..ViewOptions::default()
+        };
+        let scene = build(&report, &options);
+        let step = scene
+            .nodes
+            .iter()
+            .find(|n| n.name == "never_reached")
+            .unwrap();
+        let marks = Marks {
+            highlighted_nodes: [step.key.clone()].into(),
+            matches: Some([step.key.clone()].into()),
+            ..Marks::default()
+        };
+        let svg = render(&scene, &marks);
+        let element = format!(r#"data-node-id="{}""#, escape(&step.token));
+        let class = |line: &str| {
+            let start = line.rfind("<g class=\"").unwrap() + 10;
+            line[start..].split('"').next().unwrap().to_string()
+        };
+        let at = svg.find(&element).unwrap();
+        let own = class(&svg[..at]);
+        assert!(
+            own.contains("highlighted") && own.contains("match"),
+            "{own}"
+        );
+        assert_eq!(svg.matches(" highlighted").count(), 1);
+        // Every other node is dimmed by the search.
+        assert_eq!(svg.matches(" match").count(), 1);
+        let dimmed = svg.matches(r#" dimmed" data-node-id"#).count();
+        assert_eq!(dimmed, scene.nodes.len() - 1);
     }
 
     #[test]

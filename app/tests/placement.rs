@@ -16,7 +16,7 @@ use app::place::Place;
 use app::scene::{assemble, Scene, ViewOptions};
 use baton_analyzer::graph::NodeKind;
 use baton_analyzer::model::ResourceKind;
-use baton_analyzer::{analyze, Diagnostic, Report, SourceFile, StepRef, Subject};
+use baton_analyzer::{analyze, Diagnostic, Report, ResourceId, SourceFile, StepRef, Subject};
 
 /// What the test expects a finding's place to be, read from its subjects, each element
 /// checked against the scene on the way.
@@ -47,8 +47,13 @@ impl Check<'_> {
         let n = n.unwrap_or_else(|| panic!("{}: the workflow has no node", self.what));
         self.node(n);
         assert_eq!(graph.node(n).kind, NodeKind::Workflow, "{}", self.what);
+        // Definitions of one node are numbered in load order.
+        let definition = (0..at.workflow.index())
+            .filter(|&i| graph.resource_node(ResourceId::new(i)) == Some(n))
+            .count();
         let key = SceneKey::Step(StepKey {
             workflow: graph.node(n).key(),
+            definition: u32::try_from(definition).unwrap(),
             subworkflow: at.subworkflow,
             step: at.step,
         });
@@ -107,8 +112,38 @@ impl Check<'_> {
     }
 }
 
-/// Checks every finding of `files`; returns how many findings were about graph elements.
-fn check_workspace(name: &str, files: &[SourceFile]) -> (usize, usize) {
+/// How many subjects of each kind were checked, to show that each kind is.
+#[derive(Default, Debug)]
+struct Seen {
+    findings: usize,
+    on_graph: usize,
+    /// Position, resource, node, edge, subworkflow, step.
+    kinds: [usize; 6],
+    /// Steps of a second definition of a workflow.
+    twins: usize,
+}
+
+impl Seen {
+    fn subject(&mut self, report: &Report, subject: Subject) {
+        let kind = match subject {
+            Subject::Position => 0,
+            Subject::Resource(_) => 1,
+            Subject::Node(_) => 2,
+            Subject::Edge(_) => 3,
+            Subject::Subworkflow(_) => 4,
+            Subject::Step(at) => {
+                let n = report.graph.resource_node(at.workflow);
+                let first = n.and_then(|n| report.graph.node(n).resource);
+                self.twins += usize::from(first != Some(at.workflow));
+                5
+            }
+        };
+        self.kinds[kind] += 1;
+    }
+}
+
+/// Checks every finding of `files`.
+fn check_workspace(name: &str, files: &[SourceFile], seen: &mut Seen) {
     let report = analyze(files);
     let plain = assemble(&report, &ViewOptions::default());
     let workflows: BTreeSet<_> = (report.graph.nodes())
@@ -125,7 +160,6 @@ fn check_workspace(name: &str, files: &[SourceFile]) -> (usize, usize) {
     );
     check_tokens(name, &plain);
     check_tokens(name, &expanded);
-    let mut placed = 0;
     for finding in &report.findings {
         let mut check = Check {
             report: &report,
@@ -135,8 +169,10 @@ fn check_workspace(name: &str, files: &[SourceFile]) -> (usize, usize) {
             expected: Place::default(),
         };
         check.subject(finding.subject);
+        seen.subject(&report, finding.subject);
         for related in &finding.related {
             check.subject(related.subject);
+            seen.subject(&report, related.subject);
         }
         let place = Place::of(&report, finding);
         assert_eq!(place, check.expected, "{}", check.what);
@@ -144,9 +180,9 @@ fn check_workspace(name: &str, files: &[SourceFile]) -> (usize, usize) {
             .chain(finding.related.iter().map(|r| r.subject))
             .any(|s| s != Subject::Position);
         assert_eq!(place.is_empty(), !on_graph, "{}", check.what);
-        placed += usize::from(on_graph);
+        seen.findings += 1;
+        seen.on_graph += usize::from(on_graph);
     }
-    (report.findings.len(), placed)
 }
 
 /// Every drawn node has its own DOM token, and the token leads back to it.
@@ -171,13 +207,18 @@ fn describe(workspace: &str, files: &[SourceFile], d: &Diagnostic) -> String {
 
 #[test]
 fn every_gallery_finding_is_placed_on_what_it_is_about() {
-    let mut on_graph = 0;
+    let mut seen = Seen::default();
     for example in EXAMPLES {
-        let (findings, placed) = check_workspace(example.name, &example.sources());
-        assert!(findings > 0, "{}: the gallery shows findings", example.name);
-        on_graph += placed;
+        let before = seen.findings;
+        check_workspace(example.name, &example.sources(), &mut seen);
+        assert!(
+            seen.findings > before,
+            "{}: the gallery shows findings",
+            example.name
+        );
     }
-    assert!(on_graph >= 10, "only {on_graph} gallery findings on the graph");
+    eprintln!("gallery: {seen:?}");
+    assert!(seen.on_graph >= 10, "{seen:?}");
 }
 
 fn corpus_dir() -> PathBuf {
@@ -200,7 +241,11 @@ fn read_tree(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) {
             .and_then(|e| e.to_str())
             .is_some_and(|e| ["yaml", "yml", "json"].contains(&e.to_ascii_lowercase().as_str()))
         {
-            let name = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            let name = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             out.push(SourceFile::from_bytes(name, std::fs::read(&path).unwrap()));
         }
     }
@@ -216,16 +261,18 @@ fn every_corpus_finding_is_placed_on_what_it_is_about() {
         .collect();
     repositories.sort();
     assert!(repositories.len() >= 15, "{repositories:?}");
-    let (mut findings, mut on_graph) = (0, 0);
+    let mut seen = Seen::default();
     for repository in &repositories {
         let mut files = Vec::new();
         read_tree(&root, repository, &mut files);
         let name = repository.file_name().unwrap().to_string_lossy();
-        let (all, placed) = check_workspace(&name, &files);
-        findings += all;
-        on_graph += placed;
+        check_workspace(&name, &files, &mut seen);
     }
-    eprintln!("{findings} corpus findings, {on_graph} of them on the graph");
-    // The corpus has hundreds of findings; most are about something drawn.
-    assert!(findings >= 300 && on_graph * 2 >= findings, "{findings}, {on_graph}");
+    eprintln!("corpus: {seen:?}");
+    // Hundreds of findings, most about something drawn, and every kind of subject among them
+    // (steps of a second definition of a workflow too).
+    assert!(seen.findings >= 300, "{seen:?}");
+    assert!(seen.on_graph * 2 >= seen.findings, "{seen:?}");
+    assert!(seen.kinds.iter().all(|&n| n > 0), "{seen:?}");
+    assert!(seen.twins > 0, "{seen:?}");
 }

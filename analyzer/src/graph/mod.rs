@@ -296,9 +296,7 @@ impl Graph {
         graph.unify_references();
         graph.assign_ids();
         // One finding per reference, however often it was resolved.
-        graph
-            .ambiguities
-            .sort_by(|a, b| (a.loc, a.node).cmp(&(b.loc, b.node)));
+        graph.ambiguities.sort_by_key(|a| (a.loc, a.node));
         graph
             .ambiguities
             .dedup_by(|a, b| (a.loc, a.node) == (b.loc, b.node));

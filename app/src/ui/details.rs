@@ -71,12 +71,8 @@ fn node_details(a: &Analyzed, key: &SceneKey) -> AnyView {
     let Some(about) = about(a, key) else {
         return view! { <p class="hint">"This node is gone."</p> }.into_any();
     };
-    let metrics = a
-        .metrics
-        .nodes
-        .iter()
-        .find(|m| Some(m.node) == about.node)
-        .map(|m| {
+    let metrics = a.metrics.nodes.iter().find(|m| Some(m.node) == about.node);
+    let metrics = metrics.map(|m| {
         let instability = m.instability.map_or("–".to_string(), |v| format!("{v:.2}"));
         view! {
             <table class="metrics" data-testid="metrics">

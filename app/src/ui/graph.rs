@@ -212,7 +212,11 @@ fn Search() -> impl IntoView {
             return;
         }
         let (marks, scene) = (state.marks.get_untracked(), state.scene.get_untracked());
-        let first = marks.matches.into_iter().flatten().find(|k| scene.node(k).is_some());
+        let first = marks
+            .matches
+            .into_iter()
+            .flatten()
+            .find(|k| scene.node(k).is_some());
         if let Some(key) = first {
             state.select_node(key);
         }
