@@ -305,3 +305,55 @@ main:
     .collect();
     assert_eq!(got, want);
 }
+
+/// Every edge a workflow step makes names that step exactly (subworkflow and index), so the
+/// app attaches it to the right one of two steps with one name.
+#[test]
+fn workflow_edges_name_the_step_that_makes_them() {
+    let graph = graph_of(&[(
+        "w.yaml",
+        r#"
+main:
+  steps:
+    - call:
+        call: http.get
+        args: {url: "https://a-123456789012.europe-west1.run.app"}
+    - group:
+        steps:
+          - call_b:
+              try:
+                call: http.get
+                args: {url: "https://b-123456789012.europe-west1.run.app"}
+              retry: ${http.default_retry}
+    - route:
+        switch:
+          - condition: ${true}
+            steps:
+              - call:
+                  call: http.get
+                  args: {url: "https://c-123456789012.europe-west1.run.app"}
+helper:
+  steps:
+    - call:
+        call: http.get
+        args: {url: "https://d-123456789012.europe-west1.run.app"}
+"#,
+    )]);
+    // In source order at every depth: main has call, group, call_b, route, call.
+    let mut got: Vec<(&str, u32, u32)> = graph
+        .graph
+        .edge_weights()
+        .filter_map(|e| e.step.as_ref())
+        .map(|s| (s.name.as_str(), s.at.subworkflow, s.at.step))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("call", 0, 0),
+            ("call", 0, 4),
+            ("call", 1, 0),
+            ("call_b", 0, 2)
+        ]
+    );
+}

@@ -6,7 +6,7 @@
 
 use baton_analyzer::graph::{NodeKey, NodeKind};
 use baton_analyzer::model::{visit_steps, Step, Subworkflow, Workflow};
-use baton_analyzer::{Report, ResourceId, ResourceKind, StepRef};
+use baton_analyzer::{Report, ResourceKind, StepRef};
 use petgraph::graph::NodeIndex;
 
 /// One node of the scene.
@@ -48,37 +48,28 @@ impl SceneKey {
 
 impl StepKey {
     /// The drawn step a finding's [`StepRef`] names. `None` when the graph has no node for
-    /// the workflow. Cost: O(resources).
+    /// the workflow.
     pub fn of(report: &Report, at: StepRef) -> Option<StepKey> {
         let graph = &report.graph;
-        let n = graph.resource_node(at.workflow)?;
-        let earlier = (0..at.workflow.index())
-            .filter(|&i| defines(report, i, n))
-            .count();
+        let node = graph.graph.node_weight(graph.resource_node(at.workflow)?)?;
+        let definition = node.definitions.iter().position(|&d| d == at.workflow)?;
         Some(StepKey {
-            workflow: graph.graph.node_weight(n)?.key(),
-            definition: u32::try_from(earlier).unwrap_or(u32::MAX),
+            workflow: node.key(),
+            definition: u32::try_from(definition).unwrap_or(u32::MAX),
             subworkflow: at.subworkflow,
             step: at.step,
         })
     }
 }
 
-/// True when resource `i` is a workflow definition of node `n`.
-fn defines(report: &Report, i: usize, n: NodeIndex) -> bool {
-    report.graph.resource_node(ResourceId::new(i)) == Some(n)
-        && matches!(
-            report.workspace.resources.get(i).map(|r| &r.kind),
-            Some(ResourceKind::Workflow(_))
-        )
-}
-
 /// The definitions of the workflow node `n`, in load order: usually one; a second file with
-/// the same workflow (a JSON twin, an updated copy) shares the node. Cost: O(resources).
+/// the same workflow (a JSON twin, an updated copy) shares the node.
 pub fn definitions(report: &Report, n: NodeIndex) -> Vec<&Workflow> {
-    (report.workspace.resources.iter().enumerate())
-        .filter(|&(i, _)| defines(report, i, n))
-        .filter_map(|(_, resource)| match &resource.kind {
+    let Some(node) = report.graph.graph.node_weight(n) else {
+        return Vec::new();
+    };
+    (node.definitions.iter())
+        .filter_map(|&id| match &report.workspace.resource(id)?.kind {
             ResourceKind::Workflow(workflow) => Some(workflow),
             _ => None,
         })

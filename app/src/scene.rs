@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use baton_analyzer::flow::{FlowNode, SubworkflowFlow};
 use baton_analyzer::graph::{EdgeKind, NodeKey, NodeKind};
 use baton_analyzer::layout::{layout, Direction, Options, Point};
-use baton_analyzer::model::{StepBody, StepKind, Workflow};
-use baton_analyzer::{Loc, Report};
+use baton_analyzer::model::Workflow;
+use baton_analyzer::Report;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
@@ -232,7 +232,7 @@ pub fn assemble(report: &Report, options: &ViewOptions) -> Scene {
         if !workflows.is_empty() {
             let mut steps = Steps {
                 entry: None,
-                calls: HashMap::new(),
+                by_index: HashMap::new(),
             };
             // Edges are written in the first definition, so they attach to its steps.
             for (definition, workflow) in workflows.into_iter().enumerate() {
@@ -263,11 +263,14 @@ pub fn assemble(report: &Report, options: &ViewOptions) -> Scene {
     }
     for e in graph.graph.edge_references() {
         let edge = e.weight();
-        // An expanded workflow's edges start at the step that makes the call (its call is
-        // where the edge is written) and end at its entry step.
+        // An expanded workflow's edges start at the step that makes the call and end at its
+        // entry step.
         let end = |n: NodeIndex, outgoing: bool| -> Option<usize> {
             match expanded.get(&n) {
-                Some(steps) if outgoing => steps.calls.get(&edge.loc).copied().or(steps.entry),
+                Some(steps) if outgoing => (edge.step.as_ref())
+                    .and_then(|s| steps.by_index.get(&(s.at.subworkflow, s.at.step)))
+                    .copied()
+                    .or(steps.entry),
                 Some(steps) => steps.entry,
                 None => drawn.get(&n).copied(),
             }
@@ -343,16 +346,17 @@ fn lay_out(scene: &mut Scene, direction: Direction) {
 struct Steps {
     /// The first step `main` runs.
     entry: Option<usize>,
-    /// The step whose call is written at each location.
-    calls: HashMap<Loc, usize>,
+    /// Each step of the first definition (the one whose calls are edges), by subworkflow and
+    /// step index.
+    by_index: HashMap<(u32, u32), usize>,
 }
 
 impl Steps {
     /// These steps, with what they lack taken from `other`.
     fn or(mut self, other: Steps) -> Steps {
         self.entry = self.entry.or(other.entry);
-        for (loc, step) in other.calls {
-            self.calls.entry(loc).or_insert(step);
+        for (at, step) in other.by_index {
+            self.by_index.entry(at).or_insert(step);
         }
         self
     }
@@ -361,7 +365,7 @@ impl Steps {
 /// Adds one node per step of `workflow`, definition `definition` of the node with `key`, and
 /// its control flow.
 fn expand(workflow: &Workflow, key: &NodeKey, definition: u32, scene: &mut Scene) -> Steps {
-    let mut calls_at: HashMap<Loc, usize> = HashMap::new();
+    let mut by_index: HashMap<(u32, u32), usize> = HashMap::new();
     let mut first_steps: Vec<Option<usize>> = Vec::new();
     let flows: Vec<SubworkflowFlow<'_>> = SubworkflowFlow::build_all(workflow);
     let mut calls = Vec::new();
@@ -369,15 +373,17 @@ fn expand(workflow: &Workflow, key: &NodeKey, definition: u32, scene: &mut Scene
         let base = scene.nodes.len();
         for (i, step) in flow.steps.iter().enumerate() {
             let (width, height) = node_size(&step.step.name, "step", true);
-            let mut locs = Vec::new();
-            call_locs(&step.step.body, &mut locs);
-            calls_at.extend(locs.into_iter().map(|loc| (loc, base + i)));
+            let at = (
+                u32::try_from(sub).unwrap_or(u32::MAX),
+                u32::try_from(i).unwrap_or(u32::MAX),
+            );
+            by_index.insert(at, base + i);
             scene.nodes.push(SceneNode {
                 key: SceneKey::Step(StepKey {
                     workflow: key.clone(),
                     definition,
-                    subworkflow: u32::try_from(sub).unwrap_or(u32::MAX),
-                    step: u32::try_from(i).unwrap_or(u32::MAX),
+                    subworkflow: at.0,
+                    step: at.1,
                 }),
                 token: format!("step-{}", base + i),
                 kind: SceneKind::Step {
@@ -428,26 +434,7 @@ fn expand(workflow: &Workflow, key: &NodeKey, definition: u32, scene: &mut Scene
     }
     // `main` comes first when there is one (`Workflow::subworkflows`).
     let entry = first_steps.iter().flatten().next().copied();
-    Steps {
-        entry,
-        calls: calls_at,
-    }
-}
-
-/// Where the calls a step makes itself are written: its own call, those of its switch
-/// conditions' and `try`'s inline bodies (nested steps are steps of their own), as the
-/// interaction graph writes its edges.
-fn call_locs(body: &StepBody, out: &mut Vec<Loc>) {
-    match &body.kind {
-        StepKind::Call(call) => out.push(call.function.loc),
-        StepKind::Switch(conditions) => {
-            for c in conditions {
-                call_locs(&c.body, out);
-            }
-        }
-        StepKind::Try(t) => call_locs(&t.body, out),
-        _ => {}
-    }
+    Steps { entry, by_index }
 }
 
 fn flow_edge(kind: SceneEdgeKind, from: usize, to: usize) -> SceneEdge {

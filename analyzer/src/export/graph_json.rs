@@ -38,7 +38,7 @@ pub fn graph_json(graph: &Graph, files: &[SourceFile]) -> Value {
                 "label": edge.label,
                 "file": path(files, edge.loc),
                 "line": edge.loc.line,
-                "step": edge.step,
+                "step": edge.step.as_ref().map(|s| &s.name),
                 "attempts": match edge.attempts {
                     Attempts::Finite(n) => json!(n),
                     Attempts::Unlimited => json!("unlimited"),

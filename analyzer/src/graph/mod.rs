@@ -16,6 +16,7 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
+use crate::diagnostic::StepRef;
 use crate::model::{Auth, ResourceId};
 use crate::source::Loc;
 use crate::Workspace;
@@ -168,8 +169,11 @@ pub struct Node {
     pub scope: Option<String>,
     /// The definition, or the first reference when the node is not defined in the input.
     pub loc: Loc,
-    /// The first definition of the node in the input, if any.
+    /// The first definition of the node in the input, if any: its edges are drawn.
     pub resource: Option<ResourceId>,
+    /// Every definition of the node, first first: a JSON twin, or another file with the same
+    /// resource, shares the node.
+    pub definitions: Vec<ResourceId>,
 }
 
 impl Node {
@@ -185,6 +189,7 @@ impl Node {
             scope: key.scope,
             loc,
             resource: None,
+            definitions: Vec::new(),
         }
     }
 
@@ -229,7 +234,7 @@ pub struct Edge {
     /// What happens, e.g. `http.post`, `tasks.create`, `object.v1.finalized`.
     pub label: String,
     /// The workflow step that makes the call.
-    pub step: Option<String>,
+    pub step: Option<EdgeStep>,
     pub attempts: Attempts,
     /// For pushes to HTTP targets: how they authenticate.
     pub auth: Option<Auth>,
@@ -261,6 +266,13 @@ impl Edge {
             fires: None,
         }
     }
+}
+
+/// The workflow step that makes a call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgeStep {
+    pub at: StepRef,
+    pub name: String,
 }
 
 /// The whole system as one directed graph.
@@ -356,6 +368,7 @@ impl Graph {
     pub(crate) fn define(&mut self, key: NodeKey, id: ResourceId, loc: Loc) -> NodeIndex {
         let n = self.ensure(key, loc);
         let node = &mut self.graph[n];
+        node.definitions.push(id);
         if node.resource.is_none() {
             node.resource = Some(id);
             node.loc = loc;

@@ -5,7 +5,8 @@ use petgraph::graph::NodeIndex;
 
 use super::url::{classify, UrlTarget};
 use super::values::{Template, Values};
-use super::{Attempts, Edge, EdgeKind, Graph, NodeKey, NodeKind, Target};
+use super::{Attempts, Edge, EdgeKind, EdgeStep, Graph, NodeKey, NodeKind, Target};
+use crate::diagnostic::StepRef;
 use crate::model::{
     Auth, Call, ParallelWork, Resource, ResourceId, ResourceKind, Retry, Step, StepBody, StepKind,
 };
@@ -34,8 +35,11 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
             values: Values::new(workflow),
             resource,
             from,
+            at: StepRef::new(id, 0, 0),
         };
-        for sub in &workflow.subworkflows {
+        for (s, sub) in workflow.subworkflows.iter().enumerate() {
+            // Steps are numbered in source order at every depth, as `visit_steps` visits them.
+            cx.at = StepRef::new(id, s, 0);
             cx.steps(&sub.steps, Attempts::Finite(1));
         }
     }
@@ -47,22 +51,26 @@ struct Cx<'g, 'a> {
     values: Values<'a>,
     resource: &'a Resource,
     from: NodeIndex,
+    /// The next step to be visited.
+    at: StepRef,
 }
 
 impl<'a> Cx<'_, 'a> {
     fn steps(&mut self, steps: &'a [Step], attempts: Attempts) {
         for step in steps {
-            self.body(step, &step.body, attempts);
+            let at = self.at;
+            self.at.step += 1;
+            self.body(step, at, &step.body, attempts);
         }
     }
 
-    /// `attempts`: how often the enclosing `try` runs its body.
-    fn body(&mut self, step: &'a Step, body: &'a StepBody, attempts: Attempts) {
+    /// `at` is `step`; `attempts`: how often the enclosing `try` runs its body.
+    fn body(&mut self, step: &'a Step, at: StepRef, body: &'a StepBody, attempts: Attempts) {
         match &body.kind {
-            StepKind::Call(call) => self.call(step, call, attempts),
+            StepKind::Call(call) => self.call(step, at, call, attempts),
             StepKind::Switch(conditions) => {
                 for c in conditions {
-                    self.body(step, &c.body, attempts);
+                    self.body(step, at, &c.body, attempts);
                 }
             }
             StepKind::Try(t) => {
@@ -70,7 +78,7 @@ impl<'a> Cx<'_, 'a> {
                     Some(retry) => retry_attempts(retry),
                     None => attempts,
                 };
-                self.body(step, &t.body, inner);
+                self.body(step, at, &t.body, inner);
                 if let Some(except) = &t.except {
                     self.steps(&except.steps, attempts);
                 }
@@ -85,13 +93,16 @@ impl<'a> Cx<'_, 'a> {
         }
     }
 
-    fn call(&mut self, step: &'a Step, call: &'a Call, attempts: Attempts) {
+    fn call(&mut self, step: &'a Step, at: StepRef, call: &'a Call, attempts: Attempts) {
         let function = call.function.value.as_str();
         let args = call.args.as_ref();
         let arg = |key: &str| args.and_then(|a| a.get(key));
         let edge = |kind: EdgeKind, loc: Loc, label: &str| {
             let mut edge = Edge::new(kind, loc, label);
-            edge.step = Some(step.name.clone());
+            edge.step = Some(EdgeStep {
+                at,
+                name: step.name.clone(),
+            });
             edge.attempts = attempts;
             edge
         };

@@ -106,7 +106,7 @@ fn check(cx: &mut Checker<'_>) {
             };
             let edge = &g[e];
             let mut text = format!("{} → {} ({}", g[from].label, g[to].label, edge.caption());
-            if let Some(step) = &edge.step {
+            if let Some(step) = edge.step.as_ref().map(|s| &s.name) {
                 text.push_str(&format!(" in step `{step}`"));
             }
             if edge.soft {

@@ -114,7 +114,7 @@ fn check(cx: &mut Checker<'_>) {
 /// `hop 2: service:b → service:c (sync-call env C_URL, inferred)`.
 fn hop(number: usize, edge: &Edge, from: &str, to: &str) -> String {
     let mut text = format!("hop {number}: {from} → {to} ({}", edge.caption());
-    if let Some(step) = &edge.step {
+    if let Some(step) = edge.step.as_ref().map(|s| &s.name) {
         text.push_str(&format!(" in step `{step}`"));
     }
     if edge.soft {
