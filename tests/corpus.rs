@@ -249,3 +249,36 @@ fn retry_predicate_subworkflows_are_not_unused() {
         [(125, "firestore_clear".to_string())]
     );
 }
+
+/// Every edge a workflow step makes names a step of that name in the workflow that makes it,
+/// across the whole corpus loaded at once.
+#[test]
+fn edges_name_the_steps_that_make_them() {
+    let files: Vec<SourceFile> = manifest()
+        .iter()
+        .map(|(path, _)| {
+            let text = std::fs::read_to_string(corpus_dir().join(path)).unwrap();
+            SourceFile::new(path.clone(), text)
+        })
+        .collect();
+    let report = baton_analyzer::analyze(&files);
+    let mut checked = 0;
+    for edge in report.graph.graph.edge_weights() {
+        let Some(step) = &edge.step else { continue };
+        let Some(baton_analyzer::ResourceKind::Workflow(workflow)) = report
+            .workspace
+            .resource(step.at.workflow)
+            .map(|r| &r.kind)
+        else {
+            panic!("{:?} is no workflow", step.at);
+        };
+        let named = workflow
+            .subworkflows
+            .get(step.at.subworkflow as usize)
+            .and_then(|sub| sub.step(step.at.step as usize))
+            .map(|s| s.name.as_str());
+        assert_eq!(named, Some(step.name.as_str()), "{:?}", step.at);
+        checked += 1;
+    }
+    assert!(checked > 300, "only {checked} edges made by steps");
+}
