@@ -265,10 +265,8 @@ fn edges_name_the_steps_that_make_them() {
     let mut checked = 0;
     for edge in report.graph.graph.edge_weights() {
         let Some(step) = &edge.step else { continue };
-        let Some(baton_analyzer::ResourceKind::Workflow(workflow)) = report
-            .workspace
-            .resource(step.at.workflow)
-            .map(|r| &r.kind)
+        let Some(baton_analyzer::ResourceKind::Workflow(workflow)) =
+            report.workspace.resource(step.at.workflow).map(|r| &r.kind)
         else {
             panic!("{:?} is no workflow", step.at);
         };
