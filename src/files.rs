@@ -5,7 +5,8 @@ use std::path::Path;
 use anyhow::{format_err, Context, Result};
 use baton_analyzer::SourceFile;
 
-const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
+/// YAML and JSON definitions; Terraform configuration, variable values and templates.
+const EXTENSIONS: [&str; 7] = ["yaml", "yml", "json", "tf", "tfvars", "tftpl", "tpl"];
 
 /// Every file named, and every YAML/JSON file under every folder named, in a stable order.
 pub fn collect(paths: &[String]) -> Result<Vec<SourceFile>> {

@@ -56,11 +56,27 @@ impl Workspace {
     }
 }
 
-/// Loads every file; `FileId(i)` in the result refers to `files[i]`.
+/// Loads every file; `FileId(i)` in the result refers to `files[i]`. Terraform comes first
+/// (its references name resources by index); a file a Terraform `file()` or `templatefile()`
+/// reads is part of that resource, not a resource of its own.
 pub fn load(files: &[SourceFile], limits: &Limits) -> Workspace {
-    let mut workspace = Workspace::default();
+    let terraform = load::terraform::load(files, limits);
+    let mut workspace = Workspace {
+        resources: terraform.resources,
+        diagnostics: terraform.diagnostics,
+        folders: Vec::with_capacity(files.len()),
+    };
     for (i, file) in files.iter().enumerate() {
         let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+        let path = file.path.replace('\\', "/");
+        let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+        workspace.folders.push(folder.to_string());
+        let terraform_only = load::terraform::role(&path).is_some()
+            || load::terraform::is_template(&path)
+            || terraform.consumed.contains(&id);
+        if terraform_only {
+            continue;
+        }
         let loaded = load::load_source(id, file, limits);
         let base = workspace.resources.len();
         workspace.resources.extend(loaded.resources);
@@ -72,9 +88,6 @@ pub fn load(files: &[SourceFile], limits: &Limits) -> Workspace {
                 }
                 d
             }));
-        let path = file.path.replace('\\', "/");
-        let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
-        workspace.folders.push(folder.to_string());
     }
     workspace
 }

@@ -29,6 +29,17 @@ pub struct Resource {
     pub location: Option<String>,
     pub loc: Loc,
     pub kind: ResourceKind,
+    /// Where Terraform declares it, for resources read from `.tf` files.
+    pub terraform: Option<TerraformOrigin>,
+}
+
+/// A resource's place in Terraform.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TerraformOrigin {
+    /// The root module's folder: the same address in two roots is two resources.
+    pub root: String,
+    /// Terraform's instance address, e.g. `module.events["a"].google_pubsub_topic.t[0]`.
+    pub address: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -40,6 +51,11 @@ pub enum ResourceKind {
     Topic(Topic),
     Subscription(Subscription),
     Service(Service),
+    Function(Function),
+    /// A Cloud Storage bucket: it emits object events.
+    Bucket,
+    /// A bucket's Pub/Sub notification: object events become messages on a topic.
+    Notification(Notification),
 }
 
 impl ResourceKind {
@@ -53,6 +69,9 @@ impl ResourceKind {
             ResourceKind::Topic(_) => "pub/sub topic",
             ResourceKind::Subscription(_) => "pub/sub subscription",
             ResourceKind::Service(_) => "cloud run service",
+            ResourceKind::Function(_) => "cloud function",
+            ResourceKind::Bucket => "cloud storage bucket",
+            ResourceKind::Notification(_) => "bucket notification",
         }
     }
 }
@@ -457,4 +476,45 @@ pub struct Service {
     /// Container environment: values may name topics or URLs (soft edges).
     pub env: Vec<At<(String, String)>>,
     pub project_number: Option<String>,
+    /// `allUsers` may invoke it (an IAM binding), where it is written.
+    pub public: Option<Loc>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Cloud Functions (Terraform `google_cloudfunctions_function` and `..2_function`)
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Function {
+    /// 1 or 2.
+    pub generation: u8,
+    /// What sets it off besides HTTP: a gen1 `event_trigger` or a gen2 Eventarc trigger.
+    pub event_trigger: Option<At<FunctionTrigger>>,
+    pub env: Vec<At<(String, String)>>,
+    pub max_instances: Option<i64>,
+    pub ingress: Option<String>,
+    /// `allUsers` may invoke it (an IAM binding), where it is written.
+    pub public: Option<Loc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FunctionTrigger {
+    pub event_type: String,
+    /// Gen1: the topic or bucket the event comes from.
+    pub resource: Option<String>,
+    /// Gen2: the Eventarc filters, and the topic for Pub/Sub events.
+    pub filters: Vec<EventFilter>,
+    pub topic: Option<String>,
+    /// A failed run is retried (gen1 `failure_policy.retry`, gen2 `RETRY_POLICY_RETRY`).
+    pub retry: bool,
+}
+
+// ---------------------------------------------------------------------------------------
+// Cloud Storage notifications
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notification {
+    pub bucket: At<String>,
+    pub topic: At<String>,
+    /// `OBJECT_FINALIZE`...; empty means every event.
+    pub event_types: Vec<String>,
 }

@@ -117,6 +117,41 @@ impl LineIndex {
         self.starts.get(index).copied()
     }
 
+    /// The position of byte `offset` of `text` (the text the index was built from); an offset
+    /// inside a character counts as that character.
+    pub fn pos(&self, text: &str, offset: usize) -> Pos {
+        let offset = offset.min(text.len());
+        let index = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts.get(index).copied().unwrap_or(0).min(offset);
+        let head = text
+            .get(start..)
+            .unwrap_or("")
+            .char_indices()
+            .take_while(|(i, _)| start + i < offset)
+            .count();
+        Pos::new(
+            u32::try_from(index + 1).unwrap_or(u32::MAX),
+            u32::try_from(head + 1).unwrap_or(u32::MAX),
+        )
+    }
+
+    /// The byte offset of `pos` in `text`, clamped to its line.
+    pub fn offset(&self, text: &str, pos: Pos) -> usize {
+        let Some(start) = self.start(pos.line) else {
+            return text.len();
+        };
+        let line = self.line(text, pos.line).unwrap_or("");
+        let column = usize::try_from(pos.column.saturating_sub(1)).unwrap_or(usize::MAX);
+        start
+            + line
+                .char_indices()
+                .nth(column)
+                .map_or(line.len(), |(i, _)| i)
+    }
+
     /// The text of 1-based line `line` of `text` (the text the index was built from),
     /// without its line ending.
     pub fn line<'t>(&self, text: &'t str, line: u32) -> Option<&'t str> {
@@ -155,6 +190,26 @@ mod tests {
             SourceFile::from_bytes("a", b"ok".to_vec()).invalid_utf8,
             None
         );
+    }
+
+    #[test]
+    fn offsets_and_positions_round_trip() {
+        let text = "ab\nc\u{e9}d\n\nx";
+        let index = LineIndex::new(text);
+        let cases = [
+            (0, (1, 1)),
+            (2, (1, 3)),
+            (3, (2, 1)),
+            (4, (2, 2)),
+            (6, (2, 3)),
+            (9, (4, 1)),
+        ];
+        for (offset, (line, column)) in cases {
+            let pos = Pos::new(line, column);
+            assert_eq!(index.pos(text, offset), pos, "offset {offset}");
+            assert_eq!(index.offset(text, pos), offset, "{pos:?}");
+        }
+        assert_eq!(index.pos(text, 5), Pos::new(2, 3), "inside a character");
     }
 
     #[test]

@@ -50,7 +50,7 @@ fn fixtures(rule: RuleId) -> Vec<PathBuf> {
         .map(|dir| {
             dir.filter_map(|e| e.ok())
                 .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+                .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "tf"))
                 .collect()
         })
         .unwrap_or_default();
@@ -77,7 +77,7 @@ fn catalog() -> Result<(), Failed> {
         if !stems.iter().any(|s| s.starts_with("bad")) || !stems.iter().any(|s| s.starts_with("ok"))
         {
             return Err(format!(
-                "rule `{name}` needs bad*.yaml and ok*.yaml fixtures in {}",
+                "rule `{name}` needs bad* and ok* fixtures (.yaml or .tf) in {}",
                 fixture_dir(rule).display()
             )
             .into());
@@ -94,8 +94,8 @@ fn catalog() -> Result<(), Failed> {
     Ok(())
 }
 
-/// The docs have the fixed headings, and the first YAML block of `## Example` triggers the
-/// rule when analyzed on its own.
+/// The docs have the fixed headings, and the first code block of `## Example` (YAML, or HCL
+/// for Terraform) triggers the rule when analyzed on its own.
 fn docs(rule: RuleId) -> Result<(), Failed> {
     let docs = rule.meta().docs;
     for heading in [
@@ -108,13 +108,18 @@ fn docs(rule: RuleId) -> Result<(), Failed> {
             return Err(format!("docs lack `{heading}`").into());
         }
     }
-    let example = docs
-        .split("## Example")
-        .nth(1)
-        .and_then(|rest| rest.split("```yaml\n").nth(1))
-        .and_then(|block| block.split("```").next())
-        .ok_or("`## Example` has no ```yaml block")?;
-    let report = analyze(&[SourceFile::new("example.yaml", example)]);
+    let section = docs.split("## Example").nth(1).unwrap_or("");
+    let (language, example) = section
+        .split_once("```")
+        .and_then(|(_, block)| block.split_once('\n'))
+        .and_then(|(language, rest)| Some((language, rest.split("```").next()?)))
+        .ok_or("`## Example` has no code block")?;
+    let name = match language {
+        "yaml" => "example.yaml",
+        "hcl" => "main.tf",
+        other => return Err(format!("`## Example` is in `{other}`, not yaml or hcl").into()),
+    };
+    let report = analyze(&[SourceFile::new(name, example)]);
     if report.findings.iter().any(|d| d.rule == rule) {
         Ok(())
     } else {
@@ -170,7 +175,7 @@ fn fixture(rule: RuleId, path: &Path) -> Result<(), Failed> {
         .into());
     }
     let snapshot = render(&report, &text, Some(rule));
-    let stem = name.trim_end_matches(".yaml");
+    let stem = name.trim_end_matches(".yaml").trim_end_matches(".tf");
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
     settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));

@@ -7,6 +7,7 @@
 
 use super::NodeKind;
 use crate::load::parse_resource_name;
+use crate::model::ResourceId;
 
 /// The identity of a node: the graph has exactly one node per key.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -108,6 +109,8 @@ pub struct Target {
     pub name: String,
     pub project: Part,
     pub location: Part,
+    /// The resource a Terraform token (`tf~N`) in the name stands for, exactly.
+    pub exact: Option<ResourceId>,
 }
 
 impl Target {
@@ -132,8 +135,12 @@ impl Target {
         if name.is_empty() || (template && (name.contains('{') || name.contains('}'))) {
             return None;
         }
+        let exact = token_resource(name);
         if !text.contains('/') {
-            return Some(Target::short(kind, name));
+            return Some(Target {
+                exact,
+                ..Target::short(kind, name)
+            });
         }
         let part = |segment: Option<&str>| match segment {
             Some(s) if !template && !s.is_empty() => Part::Known(s.to_string()),
@@ -145,6 +152,7 @@ impl Target {
             project: part(parsed.project),
             // `projects/p/topics/t`: the kind has no location, or the name omits it.
             location: part(parsed.location),
+            exact,
         })
     }
 
@@ -159,6 +167,7 @@ impl Target {
             } else {
                 Part::Unknown
             },
+            exact: None,
         }
     }
 
@@ -174,6 +183,7 @@ impl Target {
             name: name.to_string(),
             project: Part::known(project),
             location: Part::known(location),
+            exact: token_resource(name),
         }
     }
 
@@ -184,6 +194,12 @@ impl Target {
             ..self.clone()
         }
     }
+}
+
+/// The resource a Terraform token (`tf~N`, see `load/terraform/computed.rs`) names.
+pub(crate) fn token_resource(text: &str) -> Option<ResourceId> {
+    let index: usize = text.strip_prefix("tf~")?.parse().ok()?;
+    Some(ResourceId::new(index))
 }
 
 /// Two projects can be one: equal, or one is a project number and the other an id (which

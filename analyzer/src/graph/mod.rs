@@ -284,8 +284,8 @@ pub struct Graph {
     defined: HashMap<(NodeKind, String), Vec<NodeIndex>>,
     /// Hosts that loaded services answer on (`status.url` and friends).
     hosts: HashMap<String, NodeIndex>,
-    /// The node of each resource, by [`ResourceId`].
-    resource_nodes: Vec<NodeIndex>,
+    /// The node of each resource, by [`ResourceId`] (bucket notifications have none).
+    resource_nodes: Vec<Option<NodeIndex>>,
     ambiguities: Vec<Ambiguity>,
     /// The nodes of `ambiguities`.
     ambiguous: HashSet<NodeIndex>,
@@ -332,7 +332,7 @@ impl Graph {
 
     /// The node a loaded resource became (twins of one resource share it).
     pub fn resource_node(&self, resource: ResourceId) -> Option<NodeIndex> {
-        self.resource_nodes.get(resource.index()).copied()
+        self.resource_nodes.get(resource.index()).copied().flatten()
     }
 
     /// References that could mean several loaded resources.
@@ -378,9 +378,9 @@ impl Graph {
                 .push(n);
         }
         if self.resource_nodes.len() <= id.index() {
-            self.resource_nodes.resize(id.index() + 1, n);
+            self.resource_nodes.resize(id.index() + 1, None);
         }
-        self.resource_nodes[id.index()] = n;
+        self.resource_nodes[id.index()] = Some(n);
         n
     }
 
@@ -413,6 +413,9 @@ impl Graph {
     /// The defined nodes `target` can mean; among several, those that match what is known
     /// exactly and sit in the referrer's folder are preferred.
     fn choose(&self, from: NodeIndex, target: &Target) -> Choice {
+        if let Some(n) = target.exact.and_then(|id| self.resource_node(id)) {
+            return Choice::One(n);
+        }
         let referrer = &self.graph[from];
         let project = target.project.effective(referrer.project.as_deref());
         let location = target.location.effective(referrer.location.as_deref());
@@ -491,9 +494,13 @@ impl Graph {
         }
     }
 
-    /// The loaded service that answers on `url`'s host.
+    /// The loaded service that answers on `url`'s host, or the resource a Terraform token
+    /// host (`https://tf~7`) names.
     pub(crate) fn host_node(&self, url: &str) -> Option<NodeIndex> {
         let (host, _) = url::host_and_path(url.trim())?;
+        if let Some(id) = key::token_resource(&host) {
+            return self.resource_node(id);
+        }
         self.hosts.get(&host).copied()
     }
 
@@ -624,7 +631,10 @@ impl Graph {
             list.iter_mut().for_each(|n| *n = at(*n));
         }
         self.hosts.values_mut().for_each(|n| *n = at(*n));
-        self.resource_nodes.iter_mut().for_each(|n| *n = at(*n));
+        self.resource_nodes
+            .iter_mut()
+            .flatten()
+            .for_each(|n| *n = at(*n));
         for ambiguity in &mut self.ambiguities {
             ambiguity.node = at(ambiguity.node);
             ambiguity.candidates.iter_mut().for_each(|n| *n = at(*n));

@@ -1,27 +1,45 @@
 //! Nodes for every loaded resource, and the edges their configuration declares: trigger
-//! sources and destinations, scheduler targets, queue targets, subscriptions, dead letters and
-//! (soft) topics named in service environments.
+//! sources and destinations, scheduler targets, queue targets, subscriptions, dead letters,
+//! Cloud Functions' event triggers, bucket notifications and (soft) topics and URLs named in
+//! service and function environments.
 
 use super::url::{classify, UrlTarget};
 use super::{Attempts, Edge, EdgeKind, Graph, NodeKey, NodeKind, Target};
-use crate::model::{Destination, JobTarget, ResourceId, ResourceKind, Trigger};
+use crate::model::{
+    At, Destination, EventFilter, FunctionTrigger, JobTarget, Notification, Resource, ResourceId,
+    ResourceKind, Trigger,
+};
 use crate::source::Loc;
 use crate::Workspace;
 use petgraph::graph::NodeIndex;
 
+/// How a resource's names are read: configuration is literal, except what Terraform could
+/// not evaluate, which it writes as `{expression}`.
+type Parse = fn(NodeKind, &str) -> Option<Target>;
+
 /// Adds a node for every resource, and remembers the hosts services answer on.
 pub fn declare(graph: &mut Graph, workspace: &Workspace) {
     for (i, resource) in workspace.resources.iter().enumerate() {
-        let key = NodeKey {
-            kind: node_kind(&resource.kind),
-            name: resource.name.clone(),
-            project: resource.project.clone(),
-            location: resource.location.clone(),
-            origin: match resource.project {
-                Some(_) => None,
-                None => Some(workspace.folder(resource.loc.file).to_string()),
+        let Some(kind) = node_kind(&resource.kind) else {
+            continue;
+        };
+        // A resource that names no project is told apart by its Terraform root, or else by
+        // its folder. Bucket names are global.
+        let origin = match (&resource.project, &resource.terraform) {
+            (Some(_), _) => None,
+            (None, Some(terraform)) => Some(terraform.root.clone()),
+            (None, None) => Some(workspace.folder(resource.loc.file).to_string()),
+        };
+        let key = match resource.kind {
+            ResourceKind::Bucket => NodeKey::global(kind, resource.name.clone()),
+            _ => NodeKey {
+                kind,
+                name: resource.name.clone(),
+                project: resource.project.clone(),
+                location: resource.location.clone(),
+                origin,
+                scope: None,
             },
-            scope: None,
         };
         // The same resource may come in several files (YAML and JSON twins): the first wins.
         let n = graph.define(key, ResourceId::new(i), resource.loc);
@@ -37,6 +55,14 @@ pub fn declare(graph: &mut Graph, workspace: &Workspace) {
 
 pub fn connect(graph: &mut Graph, workspace: &Workspace) {
     for (i, resource) in workspace.resources.iter().enumerate() {
+        let parse: Parse = match resource.terraform {
+            Some(_) => Target::parse_template,
+            None => Target::parse,
+        };
+        if let ResourceKind::Notification(notification) = &resource.kind {
+            connect_notification(graph, resource, notification, parse);
+            continue;
+        }
         let Some(from) = graph.resource_node(ResourceId::new(i)) else {
             continue;
         };
@@ -44,7 +70,9 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
             continue; // a second copy of the same resource
         }
         match &resource.kind {
-            ResourceKind::Trigger(trigger) => connect_trigger(graph, from, trigger, resource.loc),
+            ResourceKind::Trigger(trigger) => {
+                connect_trigger(graph, from, trigger, resource.loc, parse)
+            }
             ResourceKind::Job(job) => {
                 let Some(target) = &job.target else { continue };
                 let attempts = Attempts::Finite(
@@ -60,7 +88,7 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
                         Some(*auth),
                     ),
                     JobTarget::PubSub { topic } => (
-                        named(graph, from, NodeKind::Topic, topic, target.loc),
+                        named(graph, from, parse, NodeKind::Topic, topic, target.loc),
                         "publish".into(),
                         None,
                     ),
@@ -101,7 +129,7 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
             ResourceKind::Subscription(sub) => {
                 if let Some(topic) = &sub.topic {
                     if topic.value != "_deleted-topic_" {
-                        let t = named(graph, from, NodeKind::Topic, &topic.value, topic.loc);
+                        let t = named(graph, from, parse, NodeKind::Topic, &topic.value, topic.loc);
                         graph.connect(t, from, Edge::new(EdgeKind::Deliver, topic.loc, ""));
                     }
                 }
@@ -129,40 +157,35 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
                         Edge::new(EdgeKind::Deliver, resource.loc, "bigquery"),
                     );
                 }
-                if let Some(bucket) = &sub.storage_bucket {
-                    let key = NodeKey::global(NodeKind::EventSource, bucket.clone());
-                    let to = graph.ensure(key, resource.loc);
+                if let Some(name) = &sub.storage_bucket {
+                    let to = bucket(graph, name, resource.loc);
                     let mut edge = Edge::new(EdgeKind::Deliver, resource.loc, "cloud storage");
                     edge.fires = Some("finalized");
                     graph.connect(from, to, edge);
                 }
                 if let Some(dlq) = &sub.dead_letter_topic {
-                    let to = named(graph, from, NodeKind::Topic, &dlq.value, dlq.loc);
+                    let to = named(graph, from, parse, NodeKind::Topic, &dlq.value, dlq.loc);
                     graph.connect(from, to, Edge::new(EdgeKind::DeadLetter, dlq.loc, ""));
                 }
             }
-            ResourceKind::Service(service) => {
-                for env in &service.env {
-                    let (name, value) = &env.value;
-                    if let Some(to) = soft_target(graph, from, value, env.loc) {
-                        let kind = if graph.graph[to].kind == NodeKind::Topic {
-                            EdgeKind::Publish
-                        } else {
-                            EdgeKind::SyncCall
-                        };
-                        let mut edge = Edge::new(kind, env.loc, format!("env {name}"));
-                        edge.soft = true;
-                        graph.connect(from, to, edge);
-                    }
+            ResourceKind::Service(service) => connect_env(graph, from, &service.env),
+            ResourceKind::Function(function) => {
+                if let Some(trigger) = &function.event_trigger {
+                    connect_function_trigger(graph, from, trigger, parse);
                 }
+                connect_env(graph, from, &function.env);
             }
-            ResourceKind::Workflow(_) | ResourceKind::Topic(_) => {}
+            ResourceKind::Workflow(_)
+            | ResourceKind::Topic(_)
+            | ResourceKind::Bucket
+            | ResourceKind::Notification(_) => {}
         }
     }
 }
 
-fn node_kind(kind: &ResourceKind) -> NodeKind {
-    match kind {
+/// The node kind of a resource; bucket notifications are edges, not nodes.
+fn node_kind(kind: &ResourceKind) -> Option<NodeKind> {
+    Some(match kind {
         ResourceKind::Workflow(_) => NodeKind::Workflow,
         ResourceKind::Trigger(_) => NodeKind::Trigger,
         ResourceKind::Queue(_) => NodeKind::Queue,
@@ -170,15 +193,191 @@ fn node_kind(kind: &ResourceKind) -> NodeKind {
         ResourceKind::Topic(_) => NodeKind::Topic,
         ResourceKind::Subscription(_) => NodeKind::Subscription,
         ResourceKind::Service(_) => NodeKind::Service,
+        ResourceKind::Function(_) => NodeKind::Function,
+        ResourceKind::Bucket => NodeKind::EventSource,
+        ResourceKind::Notification(_) => return None,
+    })
+}
+
+/// Topics and loaded services named in an environment: soft edges.
+fn connect_env(graph: &mut Graph, from: NodeIndex, env: &[At<(String, String)>]) {
+    for env in env {
+        let (name, value) = &env.value;
+        if let Some(to) = soft_target(graph, from, value, env.loc) {
+            let kind = if graph.graph[to].kind == NodeKind::Topic {
+                EdgeKind::Publish
+            } else {
+                EdgeKind::SyncCall
+            };
+            let mut edge = Edge::new(kind, env.loc, format!("env {name}"));
+            edge.soft = true;
+            graph.connect(from, to, edge);
+        }
     }
 }
 
-fn connect_trigger(graph: &mut Graph, trigger_node: NodeIndex, trigger: &Trigger, loc: Loc) {
+/// A bucket: the loaded one a Terraform token names, or the one of that (global) name.
+fn bucket(graph: &mut Graph, name: &str, loc: Loc) -> NodeIndex {
+    match super::key::token_resource(name).and_then(|id| graph.resource_node(id)) {
+        Some(n) => n,
+        None => {
+            let key = NodeKey::global(NodeKind::EventSource, super::short_name(name));
+            graph.ensure(key, loc)
+        }
+    }
+}
+
+/// A bucket notification: the bucket's object events become messages on the topic.
+fn connect_notification(
+    graph: &mut Graph,
+    resource: &Resource,
+    notification: &Notification,
+    parse: Parse,
+) {
+    let from = bucket(graph, &notification.bucket.value, notification.bucket.loc);
+    let topic = &notification.topic;
+    let to = match parse(NodeKind::Topic, &topic.value) {
+        Some(target) => graph.resolve(from, &target, topic.loc),
+        None => graph.unresolved(from, &topic.value, topic.loc),
+    };
+    let label = match notification.event_types.as_slice() {
+        [] => "notification".to_string(),
+        types => format!("notification {}", types.join(", ")),
+    };
+    let events: Vec<&'static str> = match notification.event_types.as_slice() {
+        [] => vec!["finalized", "deleted", "archived", "metadataUpdated"],
+        types => types.iter().filter_map(|t| notification_event(t)).collect(),
+    };
+    // One edge per object event, so that a write loops back only through the events it fires.
+    for fires in events {
+        let mut edge = Edge::new(EdgeKind::Event, resource.loc, label.clone());
+        edge.fires = Some(fires);
+        graph.connect(from, to, edge);
+    }
+}
+
+/// `OBJECT_FINALIZE` → `finalized`.
+fn notification_event(event_type: &str) -> Option<&'static str> {
+    Some(match event_type {
+        "OBJECT_FINALIZE" => "finalized",
+        "OBJECT_DELETE" => "deleted",
+        "OBJECT_ARCHIVE" => "archived",
+        "OBJECT_METADATA_UPDATE" => "metadataUpdated",
+        _ => return None,
+    })
+}
+
+/// A Cloud Function's event trigger: an edge from the topic or event source that sets it off.
+fn connect_function_trigger(
+    graph: &mut Graph,
+    function: NodeIndex,
+    trigger: &At<FunctionTrigger>,
+    parse: Parse,
+) {
+    let t = &trigger.value;
+    let loc = trigger.loc;
+    let (source, kind, fires) = match (legacy_event(&t.event_type), t.resource.as_deref()) {
+        (Some(Legacy::PubSub), Some(topic)) => (
+            named(graph, function, parse, NodeKind::Topic, topic, loc),
+            EdgeKind::Deliver,
+            None,
+        ),
+        (Some(Legacy::Storage(fires)), Some(name)) => {
+            (bucket(graph, name, loc), EdgeKind::Event, fires)
+        }
+        _ => {
+            // Gen2: an Eventarc trigger in all but name.
+            let as_trigger = Trigger {
+                event_filters: std::iter::once(EventFilter {
+                    attribute: "type".into(),
+                    value: t.event_type.clone(),
+                    operator: None,
+                })
+                .chain(t.filters.iter().cloned())
+                .collect(),
+                destination: None,
+                transport_topic: t.topic.clone().map(|value| At { value, loc }),
+                service_account: None,
+                channel: None,
+            };
+            match trigger_source(graph, function, &as_trigger, loc, parse) {
+                Some((source, fires)) if graph.node(source).kind == NodeKind::Topic => {
+                    (source, EdgeKind::Deliver, fires)
+                }
+                Some((source, fires)) => (source, EdgeKind::Event, fires),
+                None => {
+                    let key = NodeKey::global(NodeKind::EventSource, t.event_type.as_str());
+                    (graph.ensure(key, loc), EdgeKind::Event, None)
+                }
+            }
+        }
+    };
+    let label = t
+        .event_type
+        .rsplit(['/', '.'])
+        .next()
+        .unwrap_or(&t.event_type);
+    let mut edge = Edge::new(kind, loc, label);
+    // A retried function is retried until the event expires.
+    edge.attempts = match t.retry {
+        true => Attempts::Unlimited,
+        false => Attempts::Finite(1),
+    };
+    edge.fires = fires;
+    graph.connect(source, function, edge);
+}
+
+enum Legacy {
+    PubSub,
+    Storage(Option<&'static str>),
+}
+
+/// Gen1 event types (`google.pubsub.topic.publish`, `google.storage.object.finalize`, and the
+/// older `providers/cloud.pubsub/eventTypes/topic.publish`), which name their source in
+/// `resource`.
+fn legacy_event(event_type: &str) -> Option<Legacy> {
+    match event_type {
+        "google.pubsub.topic.publish" | "providers/cloud.pubsub/eventTypes/topic.publish" => {
+            Some(Legacy::PubSub)
+        }
+        "providers/cloud.storage/eventTypes/object.change" => {
+            Some(Legacy::Storage(Some("finalized")))
+        }
+        t if t.starts_with("google.storage.object.") => Some(Legacy::Storage(storage_event(t))),
+        _ => None,
+    }
+}
+
+fn connect_trigger(
+    graph: &mut Graph,
+    trigger_node: NodeIndex,
+    trigger: &Trigger,
+    loc: Loc,
+    parse: Parse,
+) {
+    if let Some((source, fires)) = trigger_source(graph, trigger_node, trigger, loc, parse) {
+        let event_type = trigger.filter("type").unwrap_or("");
+        let label = event_type
+            .strip_prefix("google.cloud.storage.")
+            .or_else(|| event_type.strip_prefix("google.cloud."))
+            .unwrap_or(event_type);
+        let mut edge = Edge::new(EdgeKind::Event, loc, label);
+        edge.fires = fires;
+        graph.connect(source, trigger_node, edge);
+    }
+    connect_destination(graph, trigger_node, trigger, parse);
+}
+
+/// Where a trigger's events come from (its topic, bucket, audit log, channel or event type),
+/// and the object event a bucket fires it on.
+fn trigger_source(
+    graph: &mut Graph,
+    trigger_node: NodeIndex,
+    trigger: &Trigger,
+    loc: Loc,
+    parse: Parse,
+) -> Option<(NodeIndex, Option<&'static str>)> {
     let event_type = trigger.filter("type").unwrap_or("");
-    let label = event_type
-        .strip_prefix("google.cloud.storage.")
-        .or_else(|| event_type.strip_prefix("google.cloud."))
-        .unwrap_or(event_type);
     let event_source = |graph: &mut Graph, name: &str| {
         graph.ensure(NodeKey::global(NodeKind::EventSource, name), loc)
     };
@@ -186,9 +385,9 @@ fn connect_trigger(graph: &mut Graph, trigger_node: NodeIndex, trigger: &Trigger
         trigger
             .transport_topic
             .as_ref()
-            .map(|t| named(graph, trigger_node, NodeKind::Topic, &t.value, t.loc))
-    } else if let Some(bucket) = trigger.filter("bucket") {
-        Some(event_source(graph, bucket))
+            .map(|t| named(graph, trigger_node, parse, NodeKind::Topic, &t.value, t.loc))
+    } else if let Some(name) = trigger.filter("bucket") {
+        Some(bucket(graph, name, loc))
     } else if event_type == "google.cloud.audit.log.v1.written" {
         let service = trigger.filter("serviceName").unwrap_or("any service");
         let name = match trigger.filter("methodName") {
@@ -203,11 +402,15 @@ fn connect_trigger(graph: &mut Graph, trigger_node: NodeIndex, trigger: &Trigger
     } else {
         None
     };
-    if let Some(source) = source {
-        let mut edge = Edge::new(EdgeKind::Event, loc, label);
-        edge.fires = storage_event(event_type);
-        graph.connect(source, trigger_node, edge);
-    }
+    source.map(|source| (source, storage_event(event_type)))
+}
+
+fn connect_destination(
+    graph: &mut Graph,
+    trigger_node: NodeIndex,
+    trigger: &Trigger,
+    parse: Parse,
+) {
     let Some(destination) = &trigger.destination else {
         return;
     };
@@ -216,7 +419,7 @@ fn connect_trigger(graph: &mut Graph, trigger_node: NodeIndex, trigger: &Trigger
         Destination::CloudRun {
             service, region, ..
         } => {
-            let to = match Target::parse(NodeKind::Service, service) {
+            let to = match parse(NodeKind::Service, service) {
                 Some(mut target) => {
                     if let Some(region) = region {
                         target.location = super::Part::Known(region.clone());
@@ -229,11 +432,11 @@ fn connect_trigger(graph: &mut Graph, trigger_node: NodeIndex, trigger: &Trigger
         }
         // Eventarc acknowledges the event once the execution starts.
         Destination::Workflow(w) => (
-            named(graph, trigger_node, NodeKind::Workflow, w, dloc),
+            named(graph, trigger_node, parse, NodeKind::Workflow, w, dloc),
             Attempts::Finite(1),
         ),
         Destination::CloudFunction(f) => {
-            let to = match Target::parse(NodeKind::Function, f) {
+            let to = match parse(NodeKind::Function, f) {
                 Some(target) => function(graph, trigger_node, &target, dloc),
                 None => graph.unresolved(trigger_node, f, dloc),
             };
@@ -272,19 +475,30 @@ pub fn storage_event(event_type: &str) -> Option<&'static str> {
 
 /// The resource a name in any of its forms means, or an unresolved node when the name is not
 /// known statically.
-fn named(graph: &mut Graph, from: NodeIndex, kind: NodeKind, text: &str, loc: Loc) -> NodeIndex {
-    match Target::parse(kind, text) {
+fn named(
+    graph: &mut Graph,
+    from: NodeIndex,
+    parse: Parse,
+    kind: NodeKind,
+    text: &str,
+    loc: Loc,
+) -> NodeIndex {
+    match parse(kind, text) {
         Some(target) => graph.resolve(from, &target, loc),
         None => graph.unresolved(from, text, loc),
     }
 }
 
-/// A Cloud Function: the Cloud Run service of the same name when one is loaded (gen2 functions
-/// are Cloud Run services).
+/// A Cloud Function: a loaded function, else the Cloud Run service of the same name when one
+/// is loaded (gen2 functions are Cloud Run services).
 pub fn function(graph: &mut Graph, from: NodeIndex, target: &Target, loc: Loc) -> NodeIndex {
+    let function = target.as_kind(NodeKind::Function);
+    if let Some(n) = graph.defined_target(from, &function) {
+        return n;
+    }
     match graph.defined_target(from, &target.as_kind(NodeKind::Service)) {
         Some(n) => n,
-        None => graph.resolve(from, &target.as_kind(NodeKind::Function), loc),
+        None => graph.resolve(from, &function, loc),
     }
 }
 
@@ -306,16 +520,28 @@ fn queue_attempts(max_attempts: Option<i64>) -> Attempts {
 fn soft_target(graph: &mut Graph, from: NodeIndex, value: &str, loc: Loc) -> Option<NodeIndex> {
     let value = value.trim();
     if value.starts_with("projects/") && value.contains("/topics/") {
-        return Some(named(graph, from, NodeKind::Topic, value, loc));
+        return Some(named(
+            graph,
+            from,
+            Target::parse,
+            NodeKind::Topic,
+            value,
+            loc,
+        ));
     }
     if value.starts_with("https://") || value.starts_with("http://") {
         if let Some(n) = graph.host_node(value) {
             return Some(n);
         }
         let target = match classify(value) {
-            UrlTarget::Service(target) | UrlTarget::Function(target) => {
+            UrlTarget::Function(target) => {
+                let function = target.as_kind(NodeKind::Function);
+                if let Some(n) = graph.defined_target(from, &function) {
+                    return Some(n);
+                }
                 target.as_kind(NodeKind::Service)
             }
+            UrlTarget::Service(target) => target,
             UrlTarget::WorkflowExecutions(target) => target,
             _ => return None,
         };

@@ -61,6 +61,7 @@ fn queue(ctx: &mut Ctx<'_>, item: &Node) -> Option<Resource> {
         location: None,
         loc: ctx.loc(item),
         kind: ResourceKind::Queue(queue),
+        terraform: None,
     })
 }
 
@@ -94,5 +95,6 @@ fn cron(ctx: &mut Ctx<'_>, item: &Node) -> Option<Resource> {
         location: None,
         loc: ctx.loc(item),
         kind: ResourceKind::Job(job),
+        terraform: None,
     })
 }

@@ -82,6 +82,7 @@ pub fn load(ctx: &mut Ctx<'_>, doc: &Node, out: &mut Vec<Resource>) -> bool {
         location,
         loc: ctx.loc(doc),
         kind: resource_kind,
+        terraform: None,
     });
     true
 }

@@ -54,6 +54,7 @@ pub fn load(ctx: &mut Ctx<'_>, doc: &Node, out: &mut Vec<Resource>) -> bool {
         location: name.location.map(str::to_string),
         loc: ctx.loc(doc),
         kind,
+        terraform: None,
     });
     true
 }
@@ -353,5 +354,6 @@ fn knative_service(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Resource> {
         location,
         loc: ctx.loc(doc),
         kind: ResourceKind::Service(service),
+        terraform: None,
     })
 }

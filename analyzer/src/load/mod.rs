@@ -7,7 +7,8 @@ mod app_engine;
 mod config_connector;
 mod ctx;
 mod gcloud;
-mod workflow;
+pub(crate) mod terraform;
+pub(crate) mod workflow;
 
 use crate::diagnostic::Diagnostic;
 use crate::limits::{format_size, Limits};
@@ -16,6 +17,7 @@ use crate::rules::RuleId;
 use crate::source::{FileId, Loc, Pos, SourceFile};
 use crate::tree::{self, Node, Value};
 
+pub(crate) use ctx::duration_seconds;
 pub use ctx::Ctx;
 
 /// What one file gave.

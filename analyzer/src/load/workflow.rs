@@ -77,6 +77,7 @@ pub fn from_definition(ctx: &mut Ctx<'_>, doc: &Node, name: &str) -> Option<Reso
         location: None,
         loc: ctx.loc(doc),
         kind: ResourceKind::Workflow(workflow),
+        terraform: None,
     })
 }
 
@@ -141,6 +142,42 @@ pub fn from_source(ctx: &mut Ctx<'_>, source: &Node) -> Option<Workflow> {
     workflow.source_size = Some(At {
         value: scalar.text.len(),
         loc: ctx.loc(source),
+    });
+    Some(workflow)
+}
+
+/// Parses a definition rendered from a template (Terraform's heredocs and `templatefile()`);
+/// `remap` gives each position of `text` its place in `ctx`'s file, `at` is where the value is
+/// written.
+pub(crate) fn from_text(
+    ctx: &mut Ctx<'_>,
+    text: &str,
+    remap: &impl Fn(Pos) -> Pos,
+    at: crate::source::Loc,
+) -> Option<Workflow> {
+    let (docs, errors) = tree::parse(text, ctx.limits);
+    for error in errors {
+        let loc = crate::source::Loc::new(ctx.file, remap(error.pos));
+        ctx.report(Diagnostic::new(
+            RuleId::ParseError,
+            loc,
+            format!("syntax error in the workflow source: {}", error.message),
+        ));
+    }
+    let mut doc = docs.into_iter().next()?;
+    doc.remap(remap);
+    if !(is_subworkflow_map(&doc) || doc.as_seq().is_some_and(is_step_list)) {
+        ctx.report(Diagnostic::new(
+            RuleId::InvalidDefinition,
+            at,
+            "the workflow source is neither a list of steps nor a map with `main`",
+        ));
+        return None;
+    }
+    let mut workflow = definition(ctx, &doc)?;
+    workflow.source_size = Some(At {
+        value: text.len(),
+        loc: at,
     });
     Some(workflow)
 }

@@ -64,6 +64,7 @@ catalog! {
     WorkflowLimit: workflow_limit,
     AmbiguousReference: ambiguous_reference,
     UnusedSuppression: unused_suppression,
+    ModuleNotFollowed: module_not_followed,
     UnreachableStep: unreachable_step,
     UndefinedStep: undefined_step,
     MisplacedJump: misplaced_jump,
