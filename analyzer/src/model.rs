@@ -1,7 +1,7 @@
 //! The typed model of everything Baton loads. No YAML here: loaders fill it from [`Node`]s,
 //! keeping argument values (which may hold expressions) as located trees.
 
-use crate::source::Loc;
+use crate::source::{FileId, Loc};
 use crate::tree::Node;
 
 /// Index of a resource in [`crate::Workspace::resources`].
@@ -95,6 +95,9 @@ pub struct Workflow {
     /// Size in bytes of the definition text (the file, or the embedded `sourceContents`)
     /// and where it starts; the Workflows service limits it (`workflow-limit`).
     pub source_size: Option<At<usize>>,
+    /// The file the definition is written in: the resource's own, or a file Terraform's
+    /// `file()` or `templatefile()` reads. Argument values' positions are in it.
+    pub file: FileId,
 }
 
 impl Workflow {

@@ -384,6 +384,36 @@ impl Graph {
         n
     }
 
+    /// Adds another definition of node `n` (the first one keeps drawing its edges).
+    pub(crate) fn add_definition(&mut self, n: NodeIndex, id: ResourceId) -> NodeIndex {
+        self.graph[n].definitions.push(id);
+        if self.resource_nodes.len() <= id.index() {
+            self.resource_nodes.resize(id.index() + 1, None);
+        }
+        self.resource_nodes[id.index()] = Some(n);
+        n
+    }
+
+    /// The defined nodes of `target`'s kind and name whose project and location fit it.
+    pub(crate) fn defined_nodes(&self, target: &Target) -> Vec<NodeIndex> {
+        let project = target.project.effective(None);
+        let location = target.location.effective(None);
+        self.defined
+            .get(&(target.kind, target.name.clone()))
+            .map(|nodes| {
+                nodes
+                    .iter()
+                    .copied()
+                    .filter(|&n| {
+                        let node = &self.graph[n];
+                        key::same_project(project, node.project.as_deref())
+                            && key::same_location(location, node.location.as_deref())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The node `target` means when `from` refers to it at `loc`: the one defined node it can
     /// mean, else a node of its own (and, when several defined nodes fit, an [`Ambiguity`]).
     pub fn resolve(&mut self, from: NodeIndex, target: &Target, loc: Loc) -> NodeIndex {

@@ -17,32 +17,50 @@ use petgraph::graph::NodeIndex;
 /// not evaluate, which it writes as `{expression}`.
 type Parse = fn(NodeKind, &str) -> Option<Target>;
 
-/// Adds a node for every resource, and remembers the hosts services answer on.
+/// Adds a node for every resource, and remembers the hosts services answer on. Resources that
+/// name their project come first, so that one that does not can join them: a resource
+/// described twice in one folder (a `gcloud` export beside the Terraform that creates it) is
+/// one node.
 pub fn declare(graph: &mut Graph, workspace: &Workspace) {
-    for (i, resource) in workspace.resources.iter().enumerate() {
+    let (qualified, unqualified): (Vec<usize>, Vec<usize>) = (0..workspace.resources.len())
+        .partition(|&i| {
+            let r = &workspace.resources[i];
+            r.project.is_some() || matches!(r.kind, ResourceKind::Bucket)
+        });
+    for i in qualified.into_iter().chain(unqualified) {
+        let resource = &workspace.resources[i];
         let Some(kind) = node_kind(&resource.kind) else {
             continue;
         };
+        let folder = workspace.folder(resource.loc.file);
         // A resource that names no project is told apart by its Terraform root, or else by
         // its folder. Bucket names are global.
         let origin = match (&resource.project, &resource.terraform) {
             (Some(_), _) => None,
             (None, Some(terraform)) => Some(terraform.root.clone()),
-            (None, None) => Some(workspace.folder(resource.loc.file).to_string()),
+            (None, None) => Some(folder.to_string()),
         };
-        let key = match resource.kind {
-            ResourceKind::Bucket => NodeKey::global(kind, resource.name.clone()),
-            _ => NodeKey {
-                kind,
-                name: resource.name.clone(),
-                project: resource.project.clone(),
-                location: resource.location.clone(),
-                origin,
-                scope: None,
+        let id = ResourceId::new(i);
+        let n = match resource.kind {
+            ResourceKind::Bucket => {
+                let key = NodeKey::global(kind, resource.name.clone());
+                graph.define(key, id, resource.loc)
+            }
+            _ => match twin(graph, workspace, resource, kind, folder) {
+                Some(n) => graph.add_definition(n, id),
+                None => {
+                    let key = NodeKey {
+                        kind,
+                        name: resource.name.clone(),
+                        project: resource.project.clone(),
+                        location: resource.location.clone(),
+                        origin,
+                        scope: None,
+                    };
+                    graph.define(key, id, resource.loc)
+                }
             },
         };
-        // The same resource may come in several files (YAML and JSON twins): the first wins.
-        let n = graph.define(key, ResourceId::new(i), resource.loc);
         if let ResourceKind::Service(service) = &resource.kind {
             for url in &service.urls {
                 if let Some((host, _)) = super::url::host_and_path(url) {
@@ -50,6 +68,37 @@ pub fn declare(graph: &mut Graph, workspace: &Workspace) {
                 }
             }
         }
+    }
+}
+
+/// For a resource that names no project: the one resource of its kind and name, defined with
+/// a project in the same folder, that it describes too.
+fn twin(
+    graph: &Graph,
+    workspace: &Workspace,
+    resource: &Resource,
+    kind: NodeKind,
+    folder: &str,
+) -> Option<NodeIndex> {
+    if resource.project.is_some() {
+        return None;
+    }
+    let target = Target::known(kind, &resource.name, None, resource.location.as_deref());
+    let candidates: Vec<NodeIndex> = graph
+        .defined_nodes(&target)
+        .into_iter()
+        .filter(|&n| {
+            let node = graph.node(n);
+            node.project.is_some()
+                && node
+                    .resource
+                    .and_then(|r| workspace.resource(r))
+                    .is_some_and(|r| workspace.folder(r.loc.file) == folder)
+        })
+        .collect();
+    match candidates[..] {
+        [one] => Some(one),
+        _ => None,
     }
 }
 

@@ -8,9 +8,9 @@ use super::values::{Template, Values};
 use super::{Attempts, Edge, EdgeKind, EdgeStep, Graph, NodeKey, NodeKind, Target};
 use crate::diagnostic::StepRef;
 use crate::model::{
-    Auth, Call, ParallelWork, Resource, ResourceId, ResourceKind, Retry, Step, StepBody, StepKind,
+    Auth, Call, ParallelWork, ResourceId, ResourceKind, Retry, Step, StepBody, StepKind,
 };
-use crate::source::Loc;
+use crate::source::{FileId, Loc};
 use crate::tree::Node;
 use crate::Workspace;
 
@@ -33,7 +33,7 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
             graph,
             workspace,
             values: Values::new(workflow),
-            resource,
+            file: workflow.file,
             from,
             at: StepRef::new(id, 0, 0),
         };
@@ -49,7 +49,8 @@ struct Cx<'g, 'a> {
     graph: &'g mut Graph,
     workspace: &'a Workspace,
     values: Values<'a>,
-    resource: &'a Resource,
+    /// Where the definition is written: argument values' positions are in this file.
+    file: FileId,
     from: NodeIndex,
     /// The next step to be visited.
     at: StepRef,
@@ -280,7 +281,7 @@ impl<'a> Cx<'_, 'a> {
     }
 
     fn loc(&self, node: &Node) -> Loc {
-        Loc::new(self.resource.loc.file, node.pos)
+        Loc::new(self.file, node.pos)
     }
 
     fn url_node(&mut self, t: &Template, at: &Node) -> NodeIndex {

@@ -248,6 +248,7 @@ fn definition_unbounded(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Workflow> {
                 }],
                 env: Vec::new(),
                 source_size: None,
+                file: ctx.file,
             })
         }
         Value::Map(entries) => {
@@ -268,6 +269,7 @@ fn definition_unbounded(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Workflow> {
                 subworkflows,
                 env: Vec::new(),
                 source_size: None,
+                file: ctx.file,
             })
         }
         Value::Scalar(_) => None,

@@ -53,7 +53,7 @@ const MAX_DEPTH: usize = 8;
 fn check(cx: &mut Checker<'_>) {
     let analysis = cx.analysis;
     for wf in &analysis.workflows {
-        let file = wf.resource.loc.file;
+        let file = wf.workflow.file;
         let mut tracer = Tracer {
             file,
             vars: HashMap::new(),

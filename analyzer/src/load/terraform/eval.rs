@@ -1069,16 +1069,15 @@ impl<'a> Evaluator<'a> {
     ) -> Option<(FileId, &'a str)> {
         let dir = self.module_of(instance).dir.clone();
         let path = path.replace('\\', "/");
-        let full = if path.starts_with('/') || path.contains("{") {
+        if path.contains('{') {
             return None;
+        }
+        // Relative to the module folder, or already naming it (`${path.module}/x.yaml`).
+        let joined = join(&dir, &path);
+        let full = if self.file_by_path.contains_key(&joined) {
+            joined
         } else {
-            let joined = join(&dir, &path);
-            // `path.module` already names the folder: the path is then relative to nothing.
-            if self.file_by_path.contains_key(&joined) {
-                joined
-            } else {
-                super::module::normalize(&path)
-            }
+            super::module::normalize(&path)
         };
         let file = *self.file_by_path.get(&full)?;
         self.consumed.insert(file);

@@ -277,6 +277,7 @@ impl<'a> Reader<'_, 'a> {
             subworkflows: Vec::new(),
             env: Vec::new(),
             source_size: Some(At { value: 0, loc }),
+            file: loc.file,
         });
         workflow.env = env;
         workflow
