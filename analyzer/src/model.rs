@@ -40,6 +40,9 @@ pub struct TerraformOrigin {
     pub root: String,
     /// Terraform's instance address, e.g. `module.events["a"].google_pubsub_topic.t[0]`.
     pub address: String,
+    /// The name as far as Terraform knows it before `apply` (`{var.prefix}-events`), when the
+    /// resource is named by its address because its name is not known.
+    pub name: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

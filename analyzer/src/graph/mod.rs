@@ -284,11 +284,22 @@ pub struct Graph {
     defined: HashMap<(NodeKind, String), Vec<NodeIndex>>,
     /// Hosts that loaded services answer on (`status.url` and friends).
     hosts: HashMap<String, NodeIndex>,
+    /// Terraform resources whose name only `apply` knows, by the name as far as it is known
+    /// (`{var.prefix}-events`): the same text elsewhere in their root means them.
+    aliases: HashMap<(NodeKind, String), Vec<NodeIndex>>,
     /// The node of each resource, by [`ResourceId`] (bucket notifications have none).
     resource_nodes: Vec<Option<NodeIndex>>,
     ambiguities: Vec<Ambiguity>,
     /// The nodes of `ambiguities`.
     ambiguous: HashSet<NodeIndex>,
+}
+
+/// What becomes of a node when the graph is rebuilt.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    Keep,
+    Merge(NodeIndex),
+    Drop,
 }
 
 /// What a reference may mean among the defined nodes.
@@ -306,6 +317,7 @@ impl Graph {
         resources::connect(&mut graph, workspace);
         workflows::connect(&mut graph, workspace);
         graph.unify_references();
+        graph.drop_idle_buckets(workspace);
         graph.assign_ids();
         // One finding per reference, however often it was resolved.
         graph.ambiguities.sort_by_key(|a| (a.loc, a.node));
@@ -382,6 +394,33 @@ impl Graph {
         }
         self.resource_nodes[id.index()] = Some(n);
         n
+    }
+
+    /// Registers `text` as another name of the Terraform resource node `n`.
+    pub(crate) fn alias(&mut self, n: NodeIndex, text: &str) {
+        let kind = self.graph[n].kind;
+        self.aliases
+            .entry((kind, text.to_string()))
+            .or_default()
+            .push(n);
+    }
+
+    /// The one node of `kind` that `text` is an alias of, among those of `origin` (the
+    /// referrer's Terraform root).
+    pub(crate) fn aliased(
+        &self,
+        origin: Option<&str>,
+        kind: NodeKind,
+        text: &str,
+    ) -> Option<NodeIndex> {
+        let nodes = self.aliases.get(&(kind, short_name(text).to_string()))?;
+        let mut fits = nodes
+            .iter()
+            .filter(|&&n| self.graph[n].origin.as_deref() == origin);
+        match (fits.next(), fits.next()) {
+            (Some(&n), None) => Some(n),
+            _ => None,
+        }
     }
 
     /// Adds another definition of node `n` (the first one keeps drawing its edges).
@@ -589,6 +628,12 @@ impl Graph {
             }
         }
         let mut merge: Vec<Option<NodeIndex>> = vec![None; self.graph.node_count()];
+        let fate = |merge: &[Option<NodeIndex>]| -> Vec<Fate> {
+            merge
+                .iter()
+                .map(|m| m.map_or(Fate::Keep, Fate::Merge))
+                .collect()
+        };
         let mut ambiguities = Vec::new();
         for (_, mut group) in groups {
             if group.len() < 2 {
@@ -629,25 +674,30 @@ impl Graph {
         }
         self.ambiguities.extend(ambiguities);
         if merge.iter().any(Option::is_some) {
-            self.remove_merged(&merge);
+            self.rebuild(&fate(&merge));
         }
     }
 
-    /// Rebuilds the graph without the nodes `merge` sends elsewhere; their edges go to the
-    /// node they merge into.
-    fn remove_merged(&mut self, merge: &[Option<NodeIndex>]) {
+    /// Rebuilds the graph with each node kept, merged into another (its edges follow) or
+    /// dropped (it has no edges).
+    fn rebuild(&mut self, fates: &[Fate]) {
         let (nodes, edges) = std::mem::take(&mut self.graph).into_nodes_edges();
         let mut graph = DiGraph::with_capacity(nodes.len(), edges.len());
-        // Merged nodes keep a placeholder: `at` sends them to their target's new index.
+        // Merged and dropped nodes keep a placeholder: `at` sends merged ones to their
+        // target's new index.
         let map: Vec<NodeIndex> = nodes
             .into_iter()
             .enumerate()
-            .map(|(i, node)| match merge[i] {
-                Some(_) => NodeIndex::end(),
-                None => graph.add_node(node.weight),
+            .map(|(i, node)| match fates[i] {
+                Fate::Keep => graph.add_node(node.weight),
+                Fate::Merge(_) | Fate::Drop => NodeIndex::end(),
             })
             .collect();
-        let at = |n: NodeIndex| map[merge[n.index()].unwrap_or(n).index()];
+        let at = |n: NodeIndex| match fates[n.index()] {
+            Fate::Merge(into) => map[into.index()],
+            Fate::Keep | Fate::Drop => map[n.index()],
+        };
+        let kept = |n: &NodeIndex| *n != NodeIndex::end();
         for edge in edges {
             graph.add_edge(at(edge.source()), at(edge.target()), edge.weight);
         }
@@ -657,17 +707,42 @@ impl Graph {
             .node_indices()
             .map(|n| (self.graph[n].key(), n))
             .collect();
-        for list in self.defined.values_mut() {
+        for list in self.defined.values_mut().chain(self.aliases.values_mut()) {
             list.iter_mut().for_each(|n| *n = at(*n));
+            list.retain(kept);
         }
         self.hosts.values_mut().for_each(|n| *n = at(*n));
-        self.resource_nodes
-            .iter_mut()
-            .flatten()
-            .for_each(|n| *n = at(*n));
+        self.hosts.retain(|_, n| kept(n));
+        for slot in &mut self.resource_nodes {
+            *slot = slot.map(at).filter(kept);
+        }
         for ambiguity in &mut self.ambiguities {
             ambiguity.node = at(ambiguity.node);
             ambiguity.candidates.iter_mut().for_each(|n| *n = at(*n));
+        }
+    }
+
+    /// Buckets that no trigger, notification or write involves: a function's source bucket
+    /// is no part of the event flow.
+    fn drop_idle_buckets(&mut self, workspace: &Workspace) {
+        let fates: Vec<Fate> = self
+            .graph
+            .node_indices()
+            .map(|n| {
+                let node = &self.graph[n];
+                let bucket = node
+                    .resource
+                    .and_then(|r| workspace.resource(r))
+                    .is_some_and(|r| matches!(r.kind, crate::model::ResourceKind::Bucket));
+                let idle = self.graph.neighbors_undirected(n).next().is_none();
+                match bucket && idle {
+                    true => Fate::Drop,
+                    false => Fate::Keep,
+                }
+            })
+            .collect();
+        if fates.iter().any(|f| *f == Fate::Drop) {
+            self.rebuild(&fates);
         }
     }
 

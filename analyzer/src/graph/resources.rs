@@ -13,9 +13,46 @@ use crate::source::Loc;
 use crate::Workspace;
 use petgraph::graph::NodeIndex;
 
-/// How a resource's names are read: configuration is literal, except what Terraform could
-/// not evaluate, which it writes as `{expression}`.
-type Parse = fn(NodeKind, &str) -> Option<Target>;
+/// How a resource's names are read: configuration is literal; Terraform writes what it could
+/// not evaluate as `{expression}`, and a name with such a part may be another Terraform
+/// resource's alias.
+#[derive(Clone, Copy)]
+struct Names<'r> {
+    /// The referrer's Terraform root, for Terraform input.
+    terraform: Option<&'r str>,
+}
+
+impl Names<'_> {
+    fn of(resource: &Resource) -> Names<'_> {
+        Names {
+            terraform: resource.terraform.as_ref().map(|t| t.root.as_str()),
+        }
+    }
+
+    fn parse(self, kind: NodeKind, text: &str) -> Option<Target> {
+        match self.terraform {
+            Some(_) => Target::parse_template(kind, text),
+            None => Target::parse(kind, text),
+        }
+    }
+
+    /// The node of `kind` a partly unknown Terraform name stands for.
+    fn alias(self, graph: &Graph, kind: NodeKind, text: &str) -> Option<NodeIndex> {
+        let root = self.terraform?;
+        if !text.contains('{') {
+            return None;
+        }
+        graph
+            .aliased(Some(root), kind, text)
+            .or_else(|| graph.aliased(None, kind, text))
+    }
+
+    /// A name only `apply` knows: the referrer's own unresolved target, never a node shared
+    /// with other resources.
+    fn unknown(self, text: &str) -> bool {
+        self.terraform.is_some() && text.contains('{')
+    }
+}
 
 /// Adds a node for every resource, and remembers the hosts services answer on. Resources that
 /// name their project come first, so that one that does not can join them: a resource
@@ -61,6 +98,9 @@ pub fn declare(graph: &mut Graph, workspace: &Workspace) {
                 }
             },
         };
+        if let Some(name) = resource.terraform.as_ref().and_then(|t| t.name.as_deref()) {
+            graph.alias(n, name);
+        }
         if let ResourceKind::Service(service) = &resource.kind {
             for url in &service.urls {
                 if let Some((host, _)) = super::url::host_and_path(url) {
@@ -104,12 +144,9 @@ fn twin(
 
 pub fn connect(graph: &mut Graph, workspace: &Workspace) {
     for (i, resource) in workspace.resources.iter().enumerate() {
-        let parse: Parse = match resource.terraform {
-            Some(_) => Target::parse_template,
-            None => Target::parse,
-        };
+        let names = Names::of(resource);
         if let ResourceKind::Notification(notification) = &resource.kind {
-            connect_notification(graph, resource, notification, parse);
+            connect_notification(graph, resource, notification, names);
             continue;
         }
         let Some(from) = graph.resource_node(ResourceId::new(i)) else {
@@ -120,7 +157,7 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
         }
         match &resource.kind {
             ResourceKind::Trigger(trigger) => {
-                connect_trigger(graph, from, trigger, resource.loc, parse)
+                connect_trigger(graph, from, trigger, resource.loc, names)
             }
             ResourceKind::Job(job) => {
                 let Some(target) = &job.target else { continue };
@@ -137,7 +174,7 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
                         Some(*auth),
                     ),
                     JobTarget::PubSub { topic } => (
-                        named(graph, from, parse, NodeKind::Topic, topic, target.loc),
+                        named(graph, from, names, NodeKind::Topic, topic, target.loc),
                         "publish".into(),
                         None,
                     ),
@@ -178,7 +215,7 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
             ResourceKind::Subscription(sub) => {
                 if let Some(topic) = &sub.topic {
                     if topic.value != "_deleted-topic_" {
-                        let t = named(graph, from, parse, NodeKind::Topic, &topic.value, topic.loc);
+                        let t = named(graph, from, names, NodeKind::Topic, &topic.value, topic.loc);
                         graph.connect(t, from, Edge::new(EdgeKind::Deliver, topic.loc, ""));
                     }
                 }
@@ -207,22 +244,22 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
                     );
                 }
                 if let Some(name) = &sub.storage_bucket {
-                    let to = bucket(graph, name, resource.loc);
+                    let to = bucket(graph, names, from, name, resource.loc);
                     let mut edge = Edge::new(EdgeKind::Deliver, resource.loc, "cloud storage");
                     edge.fires = Some("finalized");
                     graph.connect(from, to, edge);
                 }
                 if let Some(dlq) = &sub.dead_letter_topic {
-                    let to = named(graph, from, parse, NodeKind::Topic, &dlq.value, dlq.loc);
+                    let to = named(graph, from, names, NodeKind::Topic, &dlq.value, dlq.loc);
                     graph.connect(from, to, Edge::new(EdgeKind::DeadLetter, dlq.loc, ""));
                 }
             }
-            ResourceKind::Service(service) => connect_env(graph, from, &service.env),
+            ResourceKind::Service(service) => connect_env(graph, from, names, &service.env),
             ResourceKind::Function(function) => {
                 if let Some(trigger) = &function.event_trigger {
-                    connect_function_trigger(graph, from, trigger, parse);
+                    connect_function_trigger(graph, from, trigger, names);
                 }
-                connect_env(graph, from, &function.env);
+                connect_env(graph, from, names, &function.env);
             }
             ResourceKind::Workflow(_)
             | ResourceKind::Topic(_)
@@ -249,10 +286,10 @@ fn node_kind(kind: &ResourceKind) -> Option<NodeKind> {
 }
 
 /// Topics and loaded services named in an environment: soft edges.
-fn connect_env(graph: &mut Graph, from: NodeIndex, env: &[At<(String, String)>]) {
+fn connect_env(graph: &mut Graph, from: NodeIndex, names: Names<'_>, env: &[At<(String, String)>]) {
     for env in env {
         let (name, value) = &env.value;
-        if let Some(to) = soft_target(graph, from, value, env.loc) {
+        if let Some(to) = soft_target(graph, from, names, value, env.loc) {
             let kind = if graph.graph[to].kind == NodeKind::Topic {
                 EdgeKind::Publish
             } else {
@@ -265,15 +302,20 @@ fn connect_env(graph: &mut Graph, from: NodeIndex, env: &[At<(String, String)>])
     }
 }
 
-/// A bucket: the loaded one a Terraform token names, or the one of that (global) name.
-fn bucket(graph: &mut Graph, name: &str, loc: Loc) -> NodeIndex {
-    match super::key::token_resource(name).and_then(|id| graph.resource_node(id)) {
-        Some(n) => n,
-        None => {
-            let key = NodeKey::global(NodeKind::EventSource, super::short_name(name));
-            graph.ensure(key, loc)
-        }
+/// A bucket: the loaded one a Terraform token or alias names, or the one of that (global)
+/// name. `from` is the referrer, whose own the bucket is when only `apply` knows its name.
+fn bucket(graph: &mut Graph, names: Names<'_>, from: NodeIndex, name: &str, loc: Loc) -> NodeIndex {
+    if let Some(n) = super::key::token_resource(name).and_then(|id| graph.resource_node(id)) {
+        return n;
     }
+    if let Some(n) = names.alias(graph, NodeKind::EventSource, name) {
+        return n;
+    }
+    if names.unknown(name) {
+        return graph.unresolved(from, name, loc);
+    }
+    let key = NodeKey::global(NodeKind::EventSource, super::short_name(name));
+    graph.ensure(key, loc)
 }
 
 /// A bucket notification: the bucket's object events become messages on the topic.
@@ -281,11 +323,24 @@ fn connect_notification(
     graph: &mut Graph,
     resource: &Resource,
     notification: &Notification,
-    parse: Parse,
+    names: Names<'_>,
 ) {
-    let from = bucket(graph, &notification.bucket.value, notification.bucket.loc);
+    let bucket_name = &notification.bucket;
+    let from = match super::key::token_resource(&bucket_name.value)
+        .and_then(|id| graph.resource_node(id))
+        .or_else(|| names.alias(graph, NodeKind::EventSource, &bucket_name.value))
+    {
+        Some(n) => n,
+        None => {
+            let name = super::short_name(&bucket_name.value);
+            graph.ensure(
+                NodeKey::global(NodeKind::EventSource, name),
+                bucket_name.loc,
+            )
+        }
+    };
     let topic = &notification.topic;
-    let to = match parse(NodeKind::Topic, &topic.value) {
+    let to = match names.parse(NodeKind::Topic, &topic.value) {
         Some(target) => graph.resolve(from, &target, topic.loc),
         None => graph.unresolved(from, &topic.value, topic.loc),
     };
@@ -321,19 +376,21 @@ fn connect_function_trigger(
     graph: &mut Graph,
     function: NodeIndex,
     trigger: &At<FunctionTrigger>,
-    parse: Parse,
+    names: Names<'_>,
 ) {
     let t = &trigger.value;
     let loc = trigger.loc;
     let (source, kind, fires) = match (legacy_event(&t.event_type), t.resource.as_deref()) {
         (Some(Legacy::PubSub), Some(topic)) => (
-            named(graph, function, parse, NodeKind::Topic, topic, loc),
+            named(graph, function, names, NodeKind::Topic, topic, loc),
             EdgeKind::Deliver,
             None,
         ),
-        (Some(Legacy::Storage(fires)), Some(name)) => {
-            (bucket(graph, name, loc), EdgeKind::Event, fires)
-        }
+        (Some(Legacy::Storage(fires)), Some(name)) => (
+            bucket(graph, names, function, name, loc),
+            EdgeKind::Event,
+            fires,
+        ),
         _ => {
             // Gen2: an Eventarc trigger in all but name.
             let as_trigger = Trigger {
@@ -349,11 +406,16 @@ fn connect_function_trigger(
                 service_account: None,
                 channel: None,
             };
-            match trigger_source(graph, function, &as_trigger, loc, parse) {
+            match trigger_source(graph, function, &as_trigger, loc, names) {
                 Some((source, fires)) if graph.node(source).kind == NodeKind::Topic => {
                     (source, EdgeKind::Deliver, fires)
                 }
                 Some((source, fires)) => (source, EdgeKind::Event, fires),
+                None if names.unknown(&t.event_type) => (
+                    graph.unresolved(function, &t.event_type, loc),
+                    EdgeKind::Event,
+                    None,
+                ),
                 None => {
                     let key = NodeKey::global(NodeKind::EventSource, t.event_type.as_str());
                     (graph.ensure(key, loc), EdgeKind::Event, None)
@@ -361,11 +423,14 @@ fn connect_function_trigger(
             }
         }
     };
-    let label = t
-        .event_type
-        .rsplit(['/', '.'])
-        .next()
-        .unwrap_or(&t.event_type);
+    let label = match names.unknown(&t.event_type) {
+        true => "",
+        false => t
+            .event_type
+            .rsplit(['/', '.'])
+            .next()
+            .unwrap_or(&t.event_type),
+    };
     let mut edge = Edge::new(kind, loc, label);
     // A retried function is retried until the event expires.
     edge.attempts = match t.retry {
@@ -402,19 +467,22 @@ fn connect_trigger(
     trigger_node: NodeIndex,
     trigger: &Trigger,
     loc: Loc,
-    parse: Parse,
+    names: Names<'_>,
 ) {
-    if let Some((source, fires)) = trigger_source(graph, trigger_node, trigger, loc, parse) {
+    if let Some((source, fires)) = trigger_source(graph, trigger_node, trigger, loc, names) {
         let event_type = trigger.filter("type").unwrap_or("");
-        let label = event_type
-            .strip_prefix("google.cloud.storage.")
-            .or_else(|| event_type.strip_prefix("google.cloud."))
-            .unwrap_or(event_type);
+        let label = match names.unknown(event_type) {
+            true => "",
+            false => event_type
+                .strip_prefix("google.cloud.storage.")
+                .or_else(|| event_type.strip_prefix("google.cloud."))
+                .unwrap_or(event_type),
+        };
         let mut edge = Edge::new(EdgeKind::Event, loc, label);
         edge.fires = fires;
         graph.connect(source, trigger_node, edge);
     }
-    connect_destination(graph, trigger_node, trigger, parse);
+    connect_destination(graph, trigger_node, trigger, names);
 }
 
 /// Where a trigger's events come from (its topic, bucket, audit log, channel or event type),
@@ -424,19 +492,20 @@ fn trigger_source(
     trigger_node: NodeIndex,
     trigger: &Trigger,
     loc: Loc,
-    parse: Parse,
+    names: Names<'_>,
 ) -> Option<(NodeIndex, Option<&'static str>)> {
     let event_type = trigger.filter("type").unwrap_or("");
-    let event_source = |graph: &mut Graph, name: &str| {
-        graph.ensure(NodeKey::global(NodeKind::EventSource, name), loc)
+    let event_source = |graph: &mut Graph, name: &str| match names.unknown(name) {
+        true => graph.unresolved(trigger_node, name, loc),
+        false => graph.ensure(NodeKey::global(NodeKind::EventSource, name), loc),
     };
     let source = if event_type.contains("pubsub") {
         trigger
             .transport_topic
             .as_ref()
-            .map(|t| named(graph, trigger_node, parse, NodeKind::Topic, &t.value, t.loc))
+            .map(|t| named(graph, trigger_node, names, NodeKind::Topic, &t.value, t.loc))
     } else if let Some(name) = trigger.filter("bucket") {
-        Some(bucket(graph, name, loc))
+        Some(bucket(graph, names, trigger_node, name, loc))
     } else if event_type == "google.cloud.audit.log.v1.written" {
         let service = trigger.filter("serviceName").unwrap_or("any service");
         let name = match trigger.filter("methodName") {
@@ -458,7 +527,7 @@ fn connect_destination(
     graph: &mut Graph,
     trigger_node: NodeIndex,
     trigger: &Trigger,
-    parse: Parse,
+    names: Names<'_>,
 ) {
     let Some(destination) = &trigger.destination else {
         return;
@@ -468,7 +537,7 @@ fn connect_destination(
         Destination::CloudRun {
             service, region, ..
         } => {
-            let to = match parse(NodeKind::Service, service) {
+            let to = match names.parse(NodeKind::Service, service) {
                 Some(mut target) => {
                     if let Some(region) = region {
                         target.location = super::Part::Known(region.clone());
@@ -481,11 +550,11 @@ fn connect_destination(
         }
         // Eventarc acknowledges the event once the execution starts.
         Destination::Workflow(w) => (
-            named(graph, trigger_node, parse, NodeKind::Workflow, w, dloc),
+            named(graph, trigger_node, names, NodeKind::Workflow, w, dloc),
             Attempts::Finite(1),
         ),
         Destination::CloudFunction(f) => {
-            let to = match parse(NodeKind::Function, f) {
+            let to = match names.parse(NodeKind::Function, f) {
                 Some(target) => function(graph, trigger_node, &target, dloc),
                 None => graph.unresolved(trigger_node, f, dloc),
             };
@@ -527,12 +596,15 @@ pub fn storage_event(event_type: &str) -> Option<&'static str> {
 fn named(
     graph: &mut Graph,
     from: NodeIndex,
-    parse: Parse,
+    names: Names<'_>,
     kind: NodeKind,
     text: &str,
     loc: Loc,
 ) -> NodeIndex {
-    match parse(kind, text) {
+    if let Some(n) = names.alias(graph, kind, text) {
+        return n;
+    }
+    match names.parse(kind, text) {
         Some(target) => graph.resolve(from, &target, loc),
         None => graph.unresolved(from, text, loc),
     }
@@ -566,17 +638,16 @@ fn queue_attempts(max_attempts: Option<i64>) -> Attempts {
 }
 
 /// A topic or loaded service an environment value of service `from` names, if any.
-fn soft_target(graph: &mut Graph, from: NodeIndex, value: &str, loc: Loc) -> Option<NodeIndex> {
+fn soft_target(
+    graph: &mut Graph,
+    from: NodeIndex,
+    names: Names<'_>,
+    value: &str,
+    loc: Loc,
+) -> Option<NodeIndex> {
     let value = value.trim();
     if value.starts_with("projects/") && value.contains("/topics/") {
-        return Some(named(
-            graph,
-            from,
-            Target::parse,
-            NodeKind::Topic,
-            value,
-            loc,
-        ));
+        return Some(named(graph, from, names, NodeKind::Topic, value, loc));
     }
     if value.starts_with("https://") || value.starts_with("http://") {
         if let Some(n) = graph.host_node(value) {
@@ -597,6 +668,8 @@ fn soft_target(graph: &mut Graph, from: NodeIndex, value: &str, loc: Loc) -> Opt
         return graph.defined_target(from, &target);
     }
     // A bare value is a topic only when it names a loaded one.
-    let target = Target::parse(NodeKind::Topic, value).filter(|_| !value.contains('/'))?;
+    let target = names
+        .parse(NodeKind::Topic, value)
+        .filter(|_| !value.contains('/'))?;
     graph.defined_target(from, &target)
 }

@@ -65,6 +65,8 @@ catalog! {
     AmbiguousReference: ambiguous_reference,
     UnusedSuppression: unused_suppression,
     ModuleNotFollowed: module_not_followed,
+    DuplicateResource: duplicate_resource,
+    InvokerPublic: invoker_public,
     UnreachableStep: unreachable_step,
     UndefinedStep: undefined_step,
     MisplacedJump: misplaced_jump,

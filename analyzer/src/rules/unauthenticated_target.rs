@@ -1,5 +1,6 @@
 use super::{Checker, Rule};
 use crate::diagnostic::{Severity, Subject};
+use crate::graph::NodeKind;
 use crate::expr::expression;
 use crate::model::{Auth, Call, JobTarget, ResourceId, ResourceKind};
 use crate::retry::body_calls;
@@ -68,12 +69,24 @@ fn check(cx: &mut Checker<'_>) {
     let graph = &analysis.graph;
     for (i, resource) in analysis.workspace.resources.iter().enumerate() {
         let id = ResourceId::new(i);
-        // The edge the unauthenticated push is: the node's out-edge written at `loc`.
-        let subject = |loc: Loc| {
-            graph
+        // The push is the node's out-edge written at `loc`; what it reaches is a Cloud Run
+        // service or Cloud Function when its host says so or the graph resolved it to one.
+        let push = |loc: Loc, url: &str| -> Option<(Subject, String)> {
+            let edge = graph
                 .resource_node(id)
-                .and_then(|n| graph.edge_at(n, loc))
-                .map_or(Subject::Resource(id), Subject::Edge)
+                .and_then(|n| graph.edge_at(n, loc));
+            let target = edge
+                .and_then(|e| graph.graph.edge_endpoints(e))
+                .map(|(_, to)| graph.node(to))
+                .filter(|n| matches!(n.kind, NodeKind::Service | NodeKind::Function));
+            let shown = match target {
+                // A Terraform reference (`google_cloud_run_v2_service.x.uri`) is shown as
+                // what it names.
+                Some(node) if url.contains("tf~") => format!("{} `{}`", node.kind.as_str(), node.name),
+                Some(_) => format!("`{url}`"),
+                None => format!("`{}`", serverless_host(url).map(|_| url)?),
+            };
+            Some((edge.map_or(Subject::Resource(id), Subject::Edge), shown))
         };
         match &resource.kind {
             ResourceKind::Job(job) => {
@@ -83,28 +96,27 @@ fn check(cx: &mut Checker<'_>) {
                 let JobTarget::Http { uri, auth, .. } = &target.value else {
                     continue;
                 };
-                if serverless_host(uri).is_none() {
-                    continue;
-                }
-                if let Some(why) = missing_token(*auth) {
-                    let message = format!("scheduler job `{}` calls `{uri}` {why}", resource.name);
-                    cx.report(target.loc, subject(target.loc), message);
-                }
-            }
-            ResourceKind::Subscription(sub) => {
-                let Some(push) = &sub.push else {
+                let (Some((subject, shown)), Some(why)) = (push(target.loc, uri), missing_token(*auth))
+                else {
                     continue;
                 };
-                if serverless_host(&push.value.endpoint).is_none() {
+                let message = format!("scheduler job `{}` calls {shown} {why}", resource.name);
+                cx.report(target.loc, subject, message);
+            }
+            ResourceKind::Subscription(sub) => {
+                let Some(p) = &sub.push else {
                     continue;
-                }
-                if let Some(why) = missing_token(push.value.auth) {
-                    let message = format!(
-                        "push subscription `{}` delivers to `{}` {why}",
-                        resource.name, push.value.endpoint
-                    );
-                    cx.report(push.loc, subject(push.loc), message);
-                }
+                };
+                let (Some((subject, shown)), Some(why)) =
+                    (push(p.loc, &p.value.endpoint), missing_token(p.value.auth))
+                else {
+                    continue;
+                };
+                let message = format!(
+                    "push subscription `{}` delivers to {shown} {why}",
+                    resource.name
+                );
+                cx.report(p.loc, subject, message);
             }
             _ => {}
         }

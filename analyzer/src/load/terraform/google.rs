@@ -194,6 +194,10 @@ impl<'a> Reader<'_, 'a> {
         };
         let loc = self.loc(&block);
         let name = self.known(&block, "name");
+        let partial = match name {
+            Some(_) => None,
+            None => self.text(&block, "name").map(|n| n.value),
+        };
         let project = self.known(&block, "project");
         let location = self
             .known(&block, "location")
@@ -240,6 +244,7 @@ impl<'a> Reader<'_, 'a> {
             terraform: Some(TerraformOrigin {
                 root: root.to_string(),
                 address,
+                name: partial,
             }),
         })
     }
@@ -641,9 +646,15 @@ impl<'a> Reader<'_, 'a> {
         ) {
             return None;
         }
-        let members: Vec<String> = match self.value(&block, "members") {
-            Some((v, _)) => v.as_list()?.iter().filter_map(Value::as_text).collect(),
-            None => vec![self.known(&block, "member")?],
+        let (members, at): (Vec<String>, Loc) = match self.value(&block, "members") {
+            Some((v, loc)) => (
+                v.as_list()?.iter().filter_map(Value::as_text).collect(),
+                loc,
+            ),
+            None => {
+                let member = self.known_at(&block, "member")?;
+                (vec![member.value], member.loc)
+            }
         };
         if !members.iter().any(|m| m == "allUsers") {
             return None;
@@ -652,6 +663,6 @@ impl<'a> Reader<'_, 'a> {
             .text(&block, "service")
             .or_else(|| self.text(&block, "cloud_function"))
             .or_else(|| self.text(&block, "name"))?;
-        Some((target.value, target.loc))
+        Some((target.value, at))
     }
 }
