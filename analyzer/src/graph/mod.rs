@@ -741,7 +741,7 @@ impl Graph {
                 }
             })
             .collect();
-        if fates.iter().any(|f| *f == Fate::Drop) {
+        if fates.contains(&Fate::Drop) {
             self.rebuild(&fates);
         }
     }
