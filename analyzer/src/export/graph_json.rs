@@ -1,6 +1,7 @@
 //! `{"nodes":[{"id","kind","name","project","location","file","line"}],"edges":[{"from","to","kind"}]}`
 //! plus details (labels, locations, whether a node is defined or only referenced). `project`
-//! and `location` are `null` where the input does not say them.
+//! and `location` are `null` where the input does not say them; `address` and `root` are
+//! Terraform's, for resources read from `.tf` files.
 
 use serde_json::{json, Value};
 
@@ -22,6 +23,8 @@ pub fn graph_json(graph: &Graph, files: &[SourceFile]) -> Value {
                 "file": path(files, node.loc),
                 "line": node.loc.line,
                 "defined": node.resource.is_some(),
+                "address": node.terraform.as_ref().map(|t| &t.address),
+                "root": node.terraform.as_ref().map(|t| &t.root),
             })
         })
         .collect();

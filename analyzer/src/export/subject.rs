@@ -67,7 +67,20 @@ pub fn subject_json(report: &Report, subject: Subject) -> Value {
                 })
             }),
     };
-    value.unwrap_or_else(|| json!({"kind": "position"}))
+    let mut value = value.unwrap_or_else(|| json!({"kind": "position"}));
+    // What it is in Terraform: the node's, or the step's workflow's, address and root.
+    let node = match subject {
+        Subject::Node(n) => Some(n),
+        Subject::Resource(id) => graph.resource_node(id),
+        Subject::Step(at) => graph.resource_node(at.workflow),
+        Subject::Subworkflow(at) => graph.resource_node(at.workflow),
+        Subject::Edge(_) | Subject::Position => None,
+    };
+    if let Some(terraform) = node.and_then(|n| graph.graph.node_weight(n)?.terraform.as_ref()) {
+        value["address"] = json!(terraform.address);
+        value["root"] = json!(terraform.root);
+    }
+    value
 }
 
 fn subworkflow(report: &Report, at: SubworkflowRef) -> Option<&Subworkflow> {

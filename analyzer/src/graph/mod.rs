@@ -17,7 +17,7 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use crate::diagnostic::StepRef;
-use crate::model::{Auth, ResourceId};
+use crate::model::{Auth, ResourceId, TerraformOrigin};
 use crate::source::Loc;
 use crate::Workspace;
 pub use key::{NodeKey, Part, Target};
@@ -174,6 +174,8 @@ pub struct Node {
     /// Every definition of the node, first first: a JSON twin, or another file with the same
     /// resource, shares the node.
     pub definitions: Vec<ResourceId>,
+    /// Terraform's address and root of the first Terraform definition, if any.
+    pub terraform: Option<TerraformOrigin>,
 }
 
 impl Node {
@@ -190,6 +192,7 @@ impl Node {
             loc,
             resource: None,
             definitions: Vec::new(),
+            terraform: None,
         }
     }
 

@@ -98,8 +98,13 @@ pub fn declare(graph: &mut Graph, workspace: &Workspace) {
                 }
             },
         };
-        if let Some(name) = resource.terraform.as_ref().and_then(|t| t.name.as_deref()) {
-            graph.alias(n, name);
+        if let Some(terraform) = &resource.terraform {
+            if let Some(name) = &terraform.name {
+                graph.alias(n, name);
+            }
+            graph.graph[n]
+                .terraform
+                .get_or_insert_with(|| terraform.clone());
         }
         if let ResourceKind::Service(service) = &resource.kind {
             for url in &service.urls {
