@@ -36,7 +36,10 @@ fn main() {
             })
             .map(|d| format!("{} {}:{} {}", d.rule, d.loc.file.0, d.loc.line, d.message))
             .collect();
-        assert!(broken.is_empty(), "generated input must load cleanly: {broken:?}");
+        assert!(
+            broken.is_empty(),
+            "generated input must load cleanly: {broken:?}"
+        );
         summary = format!(
             "{} resources, {} nodes, {} edges, {} findings",
             report.workspace.resources.len(),

@@ -119,6 +119,43 @@ fn kept_fuzz_inputs_pass_the_pipeline() {
     }
 }
 
+/// The `terraform` target's seeds, as that target builds its three files, go through the
+/// whole pipeline.
+#[test]
+fn kept_terraform_fuzz_inputs_pass_the_pipeline() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fuzz/corpus/terraform");
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    assert!(entries.len() >= 3, "too few inputs: {entries:?}");
+    for path in entries {
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (selector, rest) = bytes.split_first().map_or((0, &[][..]), |(s, r)| (*s, r));
+        let mut parts = rest
+            .splitn(3, |&b| b == 0)
+            .map(|p| String::from_utf8_lossy(p).into_owned());
+        let (main, module, template) = (
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        );
+        // As `baton_fuzz::terraform` wraps them (a resource block for most selectors).
+        let main = match selector % 11 {
+            10 => main,
+            _ => format!("resource \"google_pubsub_subscription\" \"x\" {{\n{main}\n}}\n"),
+        };
+        let root = format!("{main}\nmodule \"m\" {{\n  source = \"./modules/m\"\n}}\n\nresource \"google_workflows_workflow\" \"t\" {{\n  name = \"t\"\n  source_contents = templatefile(\"${{path.module}}/t.tftpl\", {{ url = module.m.url }})\n}}\n");
+        pipeline(&[
+            SourceFile::new("root/main.tf", root),
+            SourceFile::new("root/modules/m/main.tf", module),
+            SourceFile::new("root/t.tftpl", template),
+        ]);
+    }
+}
+
 /// `workflow` and `pipeline` found it: a `sourceContents: |` block maps line for line onto
 /// the host file, unless the file has a lone `\r`, which ends a line of the block but not of
 /// the file. Findings in such a block pointed past the end of the file; now they point at the

@@ -658,3 +658,65 @@ resource "google_workflows_workflow" "w" {
         "flow.yaml is the Terraform workflow's source, not a second workflow"
     );
 }
+
+/// Inputs built to hurt: long operator chains, self-referring locals and modules, a template
+/// that renders itself, huge `count`s. Each loads (with findings where due), without panic.
+#[test]
+fn hostile_terraform_inputs_load_without_panic() {
+    let long_sum = format!("locals {{\n  x = {}1\n}}\n", "1 + ".repeat(100_000));
+    let long_concat = format!("locals {{\n  s = \"{}\"\n}}\n", "${local.s}".repeat(10_000));
+    let cases: Vec<Vec<(&str, String)>> = vec![
+        vec![("a/main.tf", long_sum)],
+        vec![("a/main.tf", long_concat)],
+        vec![(
+            "a/main.tf",
+            "locals {\n  a = local.b\n  b = local.a\n}\nresource \"google_pubsub_topic\" \"t\" {\n  name = local.a\n}\n".into(),
+        )],
+        vec![(
+            "a/main.tf",
+            "module \"self\" {\n  source = \"./\"\n}\nmodule \"up\" {\n  source = \"../a\"\n}\nresource \"google_pubsub_topic\" \"t\" {\n  name = \"t\"\n}\n".into(),
+        )],
+        vec![
+            (
+                "a/main.tf",
+                "resource \"google_workflows_workflow\" \"w\" {\n  source_contents = templatefile(\"${path.module}/t.tftpl\", {})\n}\n".into(),
+            ),
+            ("a/t.tftpl", "${templatefile(\"t.tftpl\", {})}\n".into()),
+        ],
+        vec![(
+            "a/main.tf",
+            "resource \"google_pubsub_topic\" \"t\" {\n  count = 100000000\n  name = \"t${count.index}\"\n}\nresource \"google_pubsub_topic\" \"u\" {\n  for_each = { for i in range(100000) : i => i }\n  name = each.key\n}\n".into(),
+        )],
+        vec![(
+            "a/main.tf",
+            format!("locals {{\n  x = {}\n}}\n", "[for v in ".repeat(150) + "[1]" + &" : v]".repeat(150)),
+        )],
+        // Just under the nesting limit, and a long chain of locals.
+        vec![(
+            "a/main.tf",
+            format!("locals {{\n  x = {}\n}}\n", "[for v in ".repeat(60) + "[1]" + &" : v]".repeat(60)),
+        )],
+        vec![(
+            "a/main.tf",
+            format!(
+                "locals {{\n{}  l0 = 1\n}}\nresource \"google_pubsub_topic\" \"t\" {{\n  name = local.l999\n}}\n",
+                (1..1000).map(|i| format!("  l{i} = local.l{}\n", i - 1)).collect::<String>()
+            ),
+        )],
+        vec![("a/main.tf", "resource \"google_pubsub_topic\" {\n".into())],
+        vec![("a/main.tf", "\u{feff}resource \"x\" \"y\" { a = \"\\u{0}\" }\n".into())],
+    ];
+    for files in cases {
+        let files: Vec<SourceFile> = files
+            .into_iter()
+            .map(|(p, t)| SourceFile::new(p, t))
+            .collect();
+        let report = analyze(&files);
+        for d in &report.findings {
+            assert!(
+                (d.loc.file.0 as usize) < files.len() && d.loc.line >= 1,
+                "{d:?}"
+            );
+        }
+    }
+}

@@ -170,3 +170,44 @@ pub fn load_one(text: String) {
         check_loc(&files, resource.loc, &format!("resource {}", resource.name));
     }
 }
+
+/// A Terraform input of three files, NUL-separated in the input: the root module's `main.tf`
+/// (which calls the second and renders the third as a workflow template), a local module, and
+/// a template. The selector wraps the first part in a `resource` block of one of the types
+/// Baton models, or leaves it as it is.
+pub fn terraform(bytes: &[u8]) -> Vec<SourceFile> {
+    const TYPES: [&str; 10] = [
+        "google_workflows_workflow",
+        "google_eventarc_trigger",
+        "google_cloud_tasks_queue",
+        "google_cloud_scheduler_job",
+        "google_pubsub_subscription",
+        "google_cloud_run_v2_service",
+        "google_cloud_run_service",
+        "google_cloudfunctions_function",
+        "google_cloudfunctions2_function",
+        "google_storage_notification",
+    ];
+    let (selector, rest) = match bytes.split_first() {
+        Some((&first, rest)) => (first, rest),
+        None => (0, &[][..]),
+    };
+    let mut parts = rest.splitn(3, |&b| b == 0).map(text);
+    let (main, module, template) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    let main = match TYPES.get(usize::from(selector) % (TYPES.len() + 1)) {
+        Some(ty) => format!("resource \"{ty}\" \"x\" {{\n{main}\n}}\n"),
+        None => main,
+    };
+    let root = format!(
+        "{main}\nmodule \"m\" {{\n  source = \"./modules/m\"\n}}\n\nresource \"google_workflows_workflow\" \"t\" {{\n  name            = \"t\"\n  source_contents = templatefile(\"${{path.module}}/t.tftpl\", {{ url = module.m.url }})\n}}\n"
+    );
+    vec![
+        SourceFile::new("root/main.tf", root),
+        SourceFile::new("root/modules/m/main.tf", module),
+        SourceFile::new("root/t.tftpl", template),
+    ]
+}

@@ -22,9 +22,11 @@ use crate::source::{FileId, SourceFile};
 /// Most module instances (all roots together) and resource instances one input may make.
 const MAX_MODULE_INSTANCES: usize = 10_000;
 const MAX_RESOURCE_INSTANCES: usize = 100_000;
-/// Deepest nesting of module calls, and of expression evaluation.
+/// Deepest nesting of module calls, and of expression evaluation (references followed through
+/// locals, variables and outputs count too): past it a value is unknown. Evaluation recurses,
+/// and the browser's stack is small.
 const MAX_MODULE_DEPTH: usize = 32;
-const MAX_DEPTH: usize = 200;
+const MAX_DEPTH: usize = 64;
 
 /// Where an expression is evaluated: its module instance, `count.index`, `each`, and the
 /// iterators of enclosing `for` expressions and `dynamic` blocks.

@@ -25,6 +25,10 @@ use eval::Evaluator;
 use google::{Locator, Reader};
 use module::{Module, Parsed};
 
+/// Deepest bracket nesting a `.tf` file may have: HCL's parser and Baton's evaluator recurse,
+/// and the browser's stack is small. Real configurations nest a dozen deep.
+const MAX_NESTING: usize = 64;
+
 /// What the Terraform files of an input give.
 #[derive(Default)]
 pub(crate) struct Loaded {
@@ -221,15 +225,13 @@ fn parse(
         ));
     }
     // The parser recurses into nested brackets: refuse nesting past the limit before it does.
-    if let Some(offset) = too_deep(&source.text, limits.max_depth) {
+    let max_depth = limits.max_depth.min(MAX_NESTING);
+    if let Some(offset) = too_deep(&source.text, max_depth) {
         let pos = crate::source::LineIndex::new(&source.text).pos(&source.text, offset);
         return Err(Diagnostic::new(
             RuleId::ParseError,
             at(pos),
-            format!(
-                "brackets nested deeper than {}, Baton's limit; not read",
-                limits.max_depth
-            ),
+            format!("brackets nested deeper than {max_depth}, Baton's limit; not read"),
         ));
     }
     let mut text = std::borrow::Cow::Borrowed(source.text.as_str());
