@@ -13,10 +13,13 @@ use web_sys::{
     Url,
 };
 
-/// Files that Baton reads when a folder is loaded.
+/// Files that Baton reads when a folder is loaded: YAML and JSON definitions, Terraform
+/// configuration, variable values and templates (as the CLI does).
 pub fn is_definition(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
+    [".yaml", ".yml", ".json", ".tf", ".tfvars", ".tftpl", ".tpl"]
+        .iter()
+        .any(|extension| lower.ends_with(extension))
 }
 
 /// A file's bytes: the analyzer decodes them and reports invalid UTF-8 or binary content with

@@ -38,6 +38,8 @@ struct About {
     defined: bool,
     /// Its index in the interaction graph (steps have none).
     node: Option<petgraph::graph::NodeIndex>,
+    /// Its Terraform address and root, when Terraform defines it.
+    terraform: Option<baton_analyzer::model::TerraformOrigin>,
 }
 
 fn about(a: &Analyzed, key: &SceneKey) -> Option<About> {
@@ -51,6 +53,7 @@ fn about(a: &Analyzed, key: &SceneKey) -> Option<About> {
                 loc: node.loc,
                 defined: node.resource.is_some(),
                 node: Some(n),
+                terraform: node.terraform.clone(),
             })
         }
         SceneKey::Step(step_key) => {
@@ -61,6 +64,7 @@ fn about(a: &Analyzed, key: &SceneKey) -> Option<About> {
                 loc: step.loc,
                 defined: true,
                 node: None,
+                terraform: None,
             })
         }
     }
@@ -120,6 +124,12 @@ fn node_details(a: &Analyzed, key: &SceneKey) -> AnyView {
             <span class="tag">{about.kind}</span>
             {(!about.defined).then(|| view! { <span class="tag muted">"referenced, not defined in the loaded files"</span> })}
         </p>
+        {about.terraform.map(|t| view! {
+            <p class="terraform" data-testid="terraform">
+                <code title="Terraform address">{t.address}</code>
+                " in root " <code title="the root module's folder">{t.root}</code>
+            </p>
+        })}
         {expand}
         {source(&a.files, about.loc)}
         {metrics}

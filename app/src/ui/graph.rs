@@ -283,7 +283,8 @@ fn Legend() -> impl IntoView {
     use baton_analyzer::graph::NodeKind::*;
     let kinds = [
         (Workflow, "workflow (double-click: steps)"),
-        (Service, "Cloud Run service / function"),
+        (Service, "Cloud Run service"),
+        (Function, "Cloud Function"),
         (Trigger, "Eventarc trigger"),
         (EventSource, "event source"),
         (Queue, "Cloud Tasks queue"),

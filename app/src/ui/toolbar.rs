@@ -62,7 +62,7 @@ pub fn Toolbar() -> impl IntoView {
             <label class="button" title="Open YAML or JSON definitions">
                 "Open files…"
                 <input type="file" multiple=true class="sr-only" data-testid="file-input"
-                    accept=".yaml,.yml,.json,application/json,text/yaml" on:change=pick/>
+                    accept=".yaml,.yml,.json,.tf,.tfvars,.tftpl,.tpl,application/json,text/yaml" on:change=pick/>
             </label>
             <label class="button" title="Open a folder: every .yaml, .yml and .json file in it">
                 "Open folder…"
