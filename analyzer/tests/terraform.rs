@@ -720,3 +720,40 @@ fn hostile_terraform_inputs_load_without_panic() {
         }
     }
 }
+
+#[test]
+fn the_provider_block_sets_project_and_region_defaults() {
+    let report = analyze(&files(&[
+        (
+            "p/main.tf",
+            r#"
+provider "google" {
+  project = "acme"
+  region  = "us-east1"
+}
+
+module "m" {
+  source = "./m"
+}
+
+resource "google_pubsub_topic" "t" {
+  name = "t"
+}
+"#,
+        ),
+        (
+            "p/m/main.tf",
+            "resource \"google_cloud_tasks_queue\" \"q\" {\n  name = \"q\"\n}\n",
+        ),
+    ]));
+    let t = resource(&report, "google_pubsub_topic.t");
+    assert_eq!(
+        (t.project.as_deref(), t.location.as_deref()),
+        (Some("acme"), None)
+    );
+    let q = resource(&report, "module.m.google_cloud_tasks_queue.q");
+    assert_eq!(
+        (q.project.as_deref(), q.location.as_deref()),
+        (Some("acme"), Some("us-east1"))
+    );
+}

@@ -599,11 +599,32 @@ impl<'a> Evaluator<'a> {
                 let value = self.blocks_value(body, name, &scope);
                 super::computed::augment(self, i, ty, name, value)
             }
-            None => super::computed::attribute(self, i, ty, name),
+            None => {
+                let instance = self.resources[i].module_instance;
+                let default = match name {
+                    "project" | "region" => self.provider_default(instance, name),
+                    "location" => self.provider_default(instance, "region"),
+                    _ => None,
+                };
+                default.unwrap_or_else(|| super::computed::attribute(self, i, ty, name))
+            }
         };
         self.busy.remove(&key);
         self.attributes.insert((i, name.to_string()), value.clone());
         value
+    }
+
+    /// A default the root's `provider "google"` block sets (`project`, `region`), as seen from
+    /// module instance `instance`.
+    pub(crate) fn provider_default(
+        &mut self,
+        instance: ModuleInstanceId,
+        key: &str,
+    ) -> Option<Value> {
+        let root = self.instances[instance].root;
+        let provider = self.module_of(root).provider?;
+        let expr = provider.attribute(key)?;
+        Some(self.eval(expr, &Scope::module(root)))
     }
 
     /// The nested blocks named `name` of `body`, `dynamic` ones expanded, as a list of objects.

@@ -198,10 +198,26 @@ impl<'a> Reader<'_, 'a> {
             Some(_) => None,
             None => self.text(&block, "name").map(|n| n.value),
         };
-        let project = self.known(&block, "project");
+        // What the resource does not set, the root's `provider "google"` block may.
+        let instance = self.ev.resources[i].module_instance;
+        let default = |this: &mut Self, key: &str| {
+            this.ev
+                .provider_default(instance, key)
+                .and_then(|v| v.as_known_str().map(str::to_string))
+        };
+        let project = self
+            .known(&block, "project")
+            .or_else(|| default(self, "project"));
         let location = self
             .known(&block, "location")
-            .or_else(|| self.known(&block, "region"));
+            .or_else(|| self.known(&block, "region"))
+            .or_else(|| match ty {
+                // Buckets and topics are not regional.
+                "google_storage_bucket" | "google_pubsub_topic" | "google_pubsub_subscription" => {
+                    None
+                }
+                _ => default(self, "region"),
+            });
         let kind = match ty {
             "google_workflows_workflow" => ResourceKind::Workflow(self.workflow(&block, loc)),
             "google_eventarc_trigger" => ResourceKind::Trigger(self.trigger(&block)),

@@ -104,6 +104,9 @@ pub(crate) struct Module<'a> {
     pub outputs: BTreeMap<&'a str, Expr<'a>>,
     /// `terraform.tfvars` and `*.auto.tfvars`: values of the root's variables.
     pub tfvars: BTreeMap<&'a str, Expr<'a>>,
+    /// The `provider "google"` block without an alias: its `project` and `region` are the
+    /// defaults of resources that set none (modules inherit the root's).
+    pub provider: Option<BodyIn<'a>>,
 }
 
 impl<'a> Module<'a> {
@@ -145,6 +148,11 @@ impl<'a> Module<'a> {
                         .and_then(|a| a.value.as_str())
                         .map(str::to_string);
                     self.calls.push(ModuleCall { name, source, body });
+                }
+                ("provider", ["google" | "google-beta"])
+                    if body.attribute("alias").is_none() && self.provider.is_none() =>
+                {
+                    self.provider = Some(body);
                 }
                 ("output", [name]) => {
                     if let Some(value) = body.attribute("value") {
