@@ -162,9 +162,12 @@ impl Repo {
     /// folder given on the command line, or (today, when that folder is absolute) as an
     /// absolute path: both read the same here.
     fn relative_root<'a>(&self, root: &'a str) -> &'a str {
-        match root.split_once(&format!("/{}", self.name)) {
-            Some((_, "")) => ".",
-            Some((_, rest)) => rest.trim_start_matches('/'),
+        let folder = format!("/{}", self.name);
+        if root.ends_with(&folder) {
+            return ".";
+        }
+        match root.split_once(&format!("{folder}/")) {
+            Some((_, rest)) => rest,
             None => root,
         }
     }

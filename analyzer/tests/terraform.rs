@@ -757,3 +757,20 @@ resource "google_pubsub_topic" "t" {
         (Some("acme"), Some("us-east1"))
     );
 }
+
+/// `path.module` of the folder the input starts in is `.`: files named without a folder
+/// (`main.tf`, `./flow.yaml`) still find each other.
+#[test]
+fn templates_beside_a_root_without_a_folder_are_found() {
+    for (main, flow) in [("main.tf", "flow.yaml"), ("./main.tf", "./flow.yaml")] {
+        let report = analyze(&files(&[
+            (
+                main,
+                "resource \"google_workflows_workflow\" \"w\" {\n  name = \"w\"\n  source_contents = templatefile(\"${path.module}/flow.yaml\", { u = \"https://example.com\" })\n}\n",
+            ),
+            (flow, "main:\n  steps:\n    - get:\n        call: http.get\n        args:\n          url: ${u}\n"),
+        ]));
+        let got = edges(&report.graph);
+        assert_eq!(got, BTreeSet::from(["workflow:w -sync-call-> external:example.com".to_string()]), "{main}");
+    }
+}

@@ -1002,11 +1002,11 @@ impl<'a> Evaluator<'a> {
                             1,
                         ),
                         ("path", Some("module"), _) => {
-                            (Value::str(self.module_of(instance).dir.as_str()), 1)
+                            (dir_value(&self.module_of(instance).dir), 1)
                         }
                         ("path", Some("root" | "cwd"), _) => {
                             let root = self.instances[instance].root;
-                            (Value::str(self.module_of(root).dir.as_str()), 1)
+                            (dir_value(&self.module_of(root).dir), 1)
                         }
                         ("terraform", Some("workspace"), _) => (Value::str("default"), 1),
                         ("data", Some(ty), Some(n)) => {
@@ -1285,6 +1285,11 @@ fn visit_roots(expr: &Expression, f: &mut impl FnMut(&str)) {
         Expression::ForExpr(_) => f("\u{1}for"),
         _ => {}
     }
+}
+
+/// A folder as `path.module` gives it: `.` for the folder the input starts in.
+fn dir_value(dir: &str) -> Value {
+    Value::str(if dir.is_empty() { "." } else { dir })
 }
 
 /// A `dynamic` block's iterator: `.key` and `.value`.
