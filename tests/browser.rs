@@ -151,6 +151,77 @@ async fn dropped_file_adds_its_nodes() -> Result<()> {
     .await
 }
 
+/// A Terraform folder from `../shared/examples/image-pipeline`: `pipeline.tf` and the workflow
+/// source it reads with `file()`. Copied into a fresh folder of its own so that nothing else
+/// there is loaded.
+const TERRAFORM_FILES: [&str; 2] = ["pipeline.tf", "image-pipeline.workflows.yaml"];
+const TERRAFORM_EDGES: [(&str, &str); 4] = [
+    (
+        "trigger:on-image-uploaded@-/europe-west1",
+        "workflow:image-pipeline@-/europe-west1",
+    ),
+    (
+        "workflow:image-pipeline@-/europe-west1",
+        "queue:thumbnail-queue@-/europe-west1",
+    ),
+    (
+        "queue:thumbnail-queue@-/europe-west1",
+        "service:thumbnails@-/europe-west1",
+    ),
+    (
+        "workflow:ping-collage@-/europe-west1",
+        "service:collage@-/europe-west1",
+    ),
+];
+
+#[tokio::test]
+#[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
+async fn an_opened_terraform_folder_draws_its_flow() -> Result<()> {
+    run("terraform-folder", |page| async move {
+        let folder = std::env::temp_dir().join(format!("baton-browser-{}", std::process::id()));
+        let infra = folder.join("infra");
+        std::fs::create_dir_all(&infra)?;
+        for name in TERRAFORM_FILES {
+            let from = repo_path("../shared/examples/image-pipeline").join(name);
+            std::fs::copy(from, infra.join(name))?;
+        }
+        page.open("").await?;
+        page.wait_count(NODES, DEFAULT_NODES.len()).await?;
+        page.click("[data-testid=clear-workspace]").await?;
+        page.wait_count(NODES, 0).await?;
+        // ChromeDriver fills a `webkitdirectory` input from a folder's path.
+        let picked = page
+            .find("[data-testid=folder-input]")
+            .await?
+            .send_keys(&infra.display().to_string())
+            .await;
+        let _ = std::fs::remove_dir_all(&folder);
+        picked?;
+        for name in TERRAFORM_FILES {
+            page.wait_for(&file_css(&format!("infra/{name}"))).await?;
+        }
+        for (from, to) in TERRAFORM_EDGES {
+            page.wait_for(&format!(
+                r#"[data-edge-from="{from}"][data-edge-to="{to}"]"#
+            ))
+            .await?;
+        }
+        // The workflow's source is part of the Terraform resource, not a second workflow.
+        let ids = page.node_ids().await?;
+        let workflows = ids.iter().filter(|id| id.starts_with("workflow:")).count();
+        assert_eq!(workflows, 2, "{ids:?}");
+        // A node defined in Terraform shows its address.
+        page.click(&node_css("workflow:image-pipeline@-/europe-west1"))
+            .await?;
+        let address = page
+            .wait_for("[data-testid=details] [data-testid=terraform] code")
+            .await?;
+        assert_eq!(address.text().await?, "google_workflows_workflow.pipeline");
+        Ok(())
+    })
+    .await
+}
+
 #[tokio::test]
 #[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
 async fn pasted_definition_adds_its_node() -> Result<()> {

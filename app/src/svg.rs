@@ -106,11 +106,13 @@ fn draw(scene: &Scene, marks: &Marks, standalone: bool) -> String {
         };
         let _ = write!(
             out,
-            r#"<path class="{class}" data-edge-kind="{kind}" data-edge-index="{i}"{graph_edge} d="{d}" marker-end="url(#baton-{marker})"><title>{title}</title></path>"#,
+            r#"<path class="{class}" data-edge-kind="{kind}" data-edge-index="{i}"{graph_edge} data-edge-from="{source}" data-edge-to="{target}" d="{d}" marker-end="url(#baton-{marker})"><title>{title}</title></path>"#,
             graph_edge = edge
                 .graph_edge
                 .map(|e| format!(r#" data-edge-id="{}""#, e.index()))
                 .unwrap_or_default(),
+            source = escape(&from.token),
+            target = escape(&to.token),
             d = path(&edge.points),
             title = escape(&format!("{} → {}: {}", from.name, to.name, edge.label)),
         );
