@@ -403,7 +403,7 @@ output "topic_id" {
         .iter()
         .filter_map(|r| Some(r.terraform.as_ref()?.root.as_str()))
         .collect();
-    assert_eq!(roots, BTreeSet::from(["."]));
+    assert_eq!(roots, BTreeSet::from(["stack"]));
 }
 
 #[test]
@@ -771,6 +771,10 @@ fn templates_beside_a_root_without_a_folder_are_found() {
             (flow, "main:\n  steps:\n    - get:\n        call: http.get\n        args:\n          url: ${u}\n"),
         ]));
         let got = edges(&report.graph);
-        assert_eq!(got, BTreeSet::from(["workflow:w -sync-call-> external:example.com".to_string()]), "{main}");
+        assert_eq!(
+            got,
+            BTreeSet::from(["workflow:w -sync-call-> external:example.com".to_string()]),
+            "{main}"
+        );
     }
 }

@@ -107,12 +107,17 @@ pub(crate) fn load(files: &[SourceFile], limits: &Limits) -> Loaded {
     }
     let modules: Vec<Module<'_>> = modules.into_values().collect();
     let roots = roots(&modules);
-    let base = common_folder(files);
+    let names = root_names(
+        &roots
+            .iter()
+            .map(|&m| modules[m].dir.as_str())
+            .collect::<Vec<_>>(),
+    );
     let mut ev = Evaluator::new(files, modules, google::modelled);
     let mut root_of = Vec::new();
-    for &module in &roots {
+    for (&module, name) in roots.iter().zip(names) {
         let instance = ev.add_root(module);
-        root_of.push((instance, relative(&ev.modules[module].dir, &base)));
+        root_of.push((instance, name));
         ev.expand_all(instance);
     }
     let mut locator = Locator::new(files);
@@ -365,40 +370,55 @@ fn not_followed(ev: &mut Evaluator<'_>, locator: &mut Locator<'_>, out: &mut Vec
     }
 }
 
-/// The folder every file is in (the path given on the command line, or dropped).
-fn common_folder(files: &[SourceFile]) -> String {
-    let mut common: Option<Vec<String>> = None;
-    for file in files {
-        let dir = folder(&file.path);
-        let parts: Vec<String> = dir
-            .split('/')
-            .filter(|p| !p.is_empty())
+/// Each root's name: its folder less the folder that holds every root, so that `envs/dev`
+/// and `envs/prod` are `dev` and `prod`. A root that is that folder itself (a lone root, or
+/// one above the others) is named by the folder's own name, however long its path.
+fn root_names(dirs: &[&str]) -> Vec<String> {
+    let parts = |dir: &'_ str| -> Vec<String> {
+        dir.split('/')
+            .filter(|part| !part.is_empty())
             .map(str::to_string)
-            .collect();
-        common = Some(match common {
-            None => parts,
-            Some(c) => c
-                .into_iter()
-                .zip(parts)
-                .take_while(|(a, b)| a == b)
-                .map(|(a, _)| a)
-                .collect(),
-        });
-    }
-    common.unwrap_or_default().join("/")
+            .collect()
+    };
+    let holder = dirs.iter().map(|dir| parts(dir)).reduce(|common, next| {
+        common
+            .into_iter()
+            .zip(next)
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a)
+            .collect()
+    });
+    let skip = holder.map_or(0, |h| h.len());
+    dirs.iter()
+        .map(|dir| {
+            let mut name = parts(dir);
+            if name.len() <= skip {
+                return name.pop().unwrap_or_else(|| ".".to_string());
+            }
+            name.split_off(skip).join("/")
+        })
+        .collect()
 }
 
-/// `dir` relative to `base`, `.` for `base` itself.
-fn relative(dir: &str, base: &str) -> String {
-    let rest = if base.is_empty() {
-        dir
-    } else {
-        dir.strip_prefix(base)
-            .map_or(dir, |r| r.trim_start_matches('/'))
-    };
-    if rest.is_empty() {
-        ".".to_string()
-    } else {
-        rest.to_string()
+#[cfg(test)]
+mod tests {
+    use super::root_names;
+
+    #[test]
+    fn roots_are_named_by_their_folder_below_the_one_holding_them_all() {
+        assert_eq!(root_names(&["infra"]), ["infra"]);
+        assert_eq!(root_names(&["/work/x/pipeline"]), ["pipeline"]);
+        assert_eq!(root_names(&["envs/dev", "envs/prod"]), ["dev", "prod"]);
+        assert_eq!(
+            root_names(&["/r/envs/dev", "/r/envs/prod/eu"]),
+            ["dev", "prod/eu"]
+        );
+        // A root holding another.
+        assert_eq!(
+            root_names(&["/r/repo", "/r/repo/examples/a"]),
+            ["repo", "examples/a"]
+        );
+        assert_eq!(root_names(&["", "sub"]), [".", "sub"]);
+        assert_eq!(root_names(&["app", "apple"]), ["app", "apple"]);
     }
 }
