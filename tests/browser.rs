@@ -178,8 +178,9 @@ const TERRAFORM_EDGES: [(&str, &str); 4] = [
 #[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
 async fn an_opened_terraform_folder_draws_its_flow() -> Result<()> {
     run("terraform-folder", |page| async move {
-        let folder = std::env::temp_dir().join(format!("baton-browser-{}", std::process::id()));
-        let infra = folder.join("infra");
+        let folder =
+            TempDir(std::env::temp_dir().join(format!("baton-browser-{}", std::process::id())));
+        let infra = folder.0.join("infra");
         std::fs::create_dir_all(&infra)?;
         for name in TERRAFORM_FILES {
             let from = repo_path("../shared/examples/image-pipeline").join(name);
@@ -190,13 +191,10 @@ async fn an_opened_terraform_folder_draws_its_flow() -> Result<()> {
         page.click("[data-testid=clear-workspace]").await?;
         page.wait_count(NODES, 0).await?;
         // ChromeDriver fills a `webkitdirectory` input from a folder's path.
-        let picked = page
-            .find("[data-testid=folder-input]")
+        page.find("[data-testid=folder-input]")
             .await?
             .send_keys(&infra.display().to_string())
-            .await;
-        let _ = std::fs::remove_dir_all(&folder);
-        picked?;
+            .await?;
         for name in TERRAFORM_FILES {
             page.wait_for(&file_css(&format!("infra/{name}"))).await?;
         }
@@ -207,6 +205,11 @@ async fn an_opened_terraform_folder_draws_its_flow() -> Result<()> {
             .await?;
         }
         // The workflow's source is part of the Terraform resource, not a second workflow.
+        let source = file_css("infra/image-pipeline.workflows.yaml");
+        assert_eq!(
+            page.text(&format!("{source} .file-kinds")).await?,
+            "source of workflow image-pipeline"
+        );
         let ids = page.node_ids().await?;
         let workflows = ids.iter().filter(|id| id.starts_with("workflow:")).count();
         assert_eq!(workflows, 2, "{ids:?}");
@@ -877,6 +880,15 @@ async fn a_panic_shows_the_crash_page_with_the_workspace() -> Result<()> {
         Ok(())
     })
     .await
+}
+
+/// A folder removed when the test ends, however it ends.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn node_css(id: &str) -> String {

@@ -1,6 +1,7 @@
 //! The loaded files: what each holds, its loading errors with their lines, a remove button;
 //! a paste box; and clearing the workspace.
 
+use baton_analyzer::model::{Resource, ResourceKind};
 use baton_analyzer::{RuleId, Severity, SourceFile};
 use leptos::prelude::*;
 
@@ -15,6 +16,29 @@ fn is_load_error(rule: RuleId) -> bool {
     )
 }
 
+/// What file `i` holds: the kinds of resources defined in it, and the workflows whose source
+/// it is (a file Terraform reads with `file()` or `templatefile()`).
+fn summary(resources: &[Resource], i: usize) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for resource in resources {
+        let part = match &resource.kind {
+            _ if resource.loc.file.0 as usize == i => resource.kind.label().to_string(),
+            ResourceKind::Workflow(w) if w.file.0 as usize == i => {
+                format!("source of workflow {}", resource.name)
+            }
+            _ => continue,
+        };
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    if parts.is_empty() {
+        "nothing Baton reads".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
 #[component]
 pub fn FilesPanel() -> impl IntoView {
     let state = state();
@@ -25,15 +49,7 @@ pub fn FilesPanel() -> impl IntoView {
             .iter()
             .enumerate()
             .map(|(i, file)| {
-                let mut kinds: Vec<&str> = analyzed
-                    .report
-                    .workspace
-                    .resources
-                    .iter()
-                    .filter(|r| r.loc.file.0 as usize == i)
-                    .map(|r| r.kind.label())
-                    .collect();
-                kinds.dedup();
+                let summary = summary(&analyzed.report.workspace.resources, i);
                 let errors: Vec<(u32, Severity, String)> = analyzed
                     .report
                     .findings
@@ -43,7 +59,6 @@ pub fn FilesPanel() -> impl IntoView {
                     .collect();
                 let path = file.path.clone();
                 let remove_path = path.clone();
-                let summary = if kinds.is_empty() { "nothing Baton reads".to_string() } else { kinds.join(", ") };
                 view! {
                     <li class="file" data-path=path.clone()>
                         <div class="file-head">
