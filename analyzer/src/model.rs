@@ -55,6 +55,8 @@ pub enum ResourceKind {
     Subscription(Subscription),
     Service(Service),
     Function(Function),
+    /// A Cloud Run job: runs to completion when something starts an execution.
+    RunJob(RunJob),
     /// A Cloud Storage bucket: it emits object events.
     Bucket,
     /// A bucket's Pub/Sub notification: object events become messages on a topic.
@@ -73,6 +75,7 @@ impl ResourceKind {
             ResourceKind::Subscription(_) => "pub/sub subscription",
             ResourceKind::Service(_) => "cloud run service",
             ResourceKind::Function(_) => "cloud function",
+            ResourceKind::RunJob(_) => "cloud run job",
             ResourceKind::Bucket => "cloud storage bucket",
             ResourceKind::Notification(_) => "bucket notification",
         }
@@ -380,6 +383,9 @@ pub struct Queue {
     pub max_concurrent_dispatches: Option<i64>,
     /// Queue-level `httpTarget.uriOverride`: host (and path) every task goes to.
     pub target_override: Option<At<String>>,
+    /// Queue-level `httpTarget.oidcToken.audience`: whom the tasks' tokens are for, by
+    /// convention the URL they are sent to.
+    pub audience: Option<At<String>>,
     /// App Engine service of `appEngineRoutingOverride` or queue.yaml `target`.
     pub app_engine_target: Option<At<String>>,
     /// App Engine pull queue: nothing is dispatched.
@@ -484,6 +490,17 @@ pub struct Service {
     pub project_number: Option<String>,
     /// `allUsers` may invoke it (an IAM binding), where it is written.
     pub public: Option<Loc>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Cloud Run jobs (Terraform `google_cloud_run_v2_job`)
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RunJob {
+    /// Container environment: values may name topics, queues or URLs (soft edges).
+    pub env: Vec<At<(String, String)>>,
+    /// `template.template.max_retries`: how often a failed task is retried (3 by default).
+    pub max_retries: Option<i64>,
 }
 
 // ---------------------------------------------------------------------------------------

@@ -778,3 +778,299 @@ fn templates_beside_a_root_without_a_folder_are_found() {
         );
     }
 }
+
+/// Terraform's JSON syntax: `.tf.json` configuration and `.tfvars.json` values, beside `.tf`
+/// files of the same module, with positions in the JSON.
+#[test]
+fn json_syntax_reads_like_the_native_one() {
+    let main = r#"{
+  "variable": {
+    "topic": {"default": "unset"}
+  },
+  "resource": {
+    "google_workflows_workflow": {
+      "flow": {
+        "name": "flow",
+        "region": "europe-west1",
+        "source_contents": "- publish:\n    call: googleapis.pubsub.v1.projects.topics.publish\n    args:\n      topic: ${google_pubsub_topic.events.id}\n- done:\n    return: $${sys.now()}\n"
+      }
+    },
+    "google_pubsub_subscription": {
+      "audit": {
+        "name": "audit",
+        "topic": "${google_pubsub_topic.events.name}",
+        "labels": {"team": "ops"},
+        "push_config": {
+          "push_endpoint": "${google_cloud_run_v2_service.api.uri}",
+          "oidc_token": [{"service_account_email": "push@shop.iam.gserviceaccount.com"}]
+        },
+        "dynamic": {
+          "dead_letter_policy": {
+            "for_each": "${var.dlq ? [1] : []}",
+            "content": {"dead_letter_topic": "projects/shop/topics/dead"}
+          }
+        }
+      }
+    }
+  }
+}
+"#;
+    let report = analyze(&files(&[
+        ("stack/main.tf.json", main),
+        (
+            "stack/topic.tf",
+            "variable \"dlq\" {\n  default = false\n}\n\nresource \"google_pubsub_topic\" \"events\" {\n  name = var.topic\n}\n\nresource \"google_cloud_run_v2_service\" \"api\" {\n  name     = \"api\"\n  location = \"europe-west1\"\n  template {}\n}\n",
+        ),
+        ("stack/terraform.tfvars.json", "{\"topic\": \"orders\", \"dlq\": true}\n"),
+    ]));
+    let got = edges(&report.graph);
+    for edge in [
+        "workflow:flow -publish-> topic:orders",
+        "topic:orders -deliver-> subscription:audit",
+        "subscription:audit -deliver-> service:api",
+        "subscription:audit -dead-letter-> topic:dead",
+    ] {
+        assert!(got.contains(edge), "{edge} missing from {got:?}");
+    }
+    let sub = resource(&report, "google_pubsub_subscription.audit");
+    assert_eq!((sub.loc.file.0, sub.loc.line), (0, 14), "{:?}", sub.loc);
+    // `$${` in a JSON string is a literal `${`, as in the native syntax: Workflows reads it.
+    let flow = resource(&report, "google_workflows_workflow.flow");
+    let ResourceKind::Workflow(workflow) = &flow.kind else {
+        panic!("not a workflow")
+    };
+    assert_eq!(workflow.subworkflows[0].steps.len(), 2);
+    assert!(
+        report.findings.iter().all(|d| d.rule != RuleId::ParseError),
+        "{:?}",
+        rules(&report)
+    );
+}
+
+#[test]
+fn bad_json_syntax_is_a_located_parse_error_and_the_module_still_loads() {
+    let report = analyze(&files(&[
+        (
+            "m/broken.tf.json",
+            "{\n  \"resource\": {\n    \"google_pubsub_topic\": [\n}\n",
+        ),
+        (
+            "m/ok.tf",
+            "resource \"google_pubsub_topic\" \"t\" {\n  name = \"t\"\n}\n",
+        ),
+    ]));
+    let errors: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|d| d.rule == RuleId::ParseError)
+        .map(|d| (d.loc.file.0, d.loc.line))
+        .collect();
+    assert_eq!(errors, [(0, 4)], "{:?}", rules(&report));
+    resource(&report, "google_pubsub_topic.t");
+}
+
+/// An Eventarc `cloud_run_service` destination names a service by a name only `apply` knows
+/// (`random_pet`), or a gen2 function (a Cloud Run service underneath): both reach the loaded
+/// resource.
+#[test]
+fn run_destinations_reach_services_and_gen2_functions() {
+    let report = analyze(&files(&[(
+        "p/main.tf",
+        r#"
+resource "random_pet" "suffix" {}
+
+resource "google_cloud_run_service" "svc" {
+  name     = "svc-${random_pet.suffix.id}"
+  location = "us-central1"
+}
+
+resource "google_cloudfunctions2_function" "hook" {
+  name     = "hook"
+  location = "us-central1"
+}
+
+resource "google_eventarc_trigger" "to_service" {
+  name     = "to-service"
+  location = "us-central1"
+  matching_criteria {
+    attribute = "type"
+    value     = "google.cloud.pubsub.topic.v1.messagePublished"
+  }
+  destination {
+    cloud_run_service {
+      service = google_cloud_run_service.svc.name
+      region  = "us-central1"
+    }
+  }
+}
+
+resource "google_eventarc_trigger" "to_function" {
+  name     = "to-function"
+  location = "us-central1"
+  matching_criteria {
+    attribute = "type"
+    value     = "google.cloud.storage.object.v1.finalized"
+  }
+  destination {
+    cloud_run_service {
+      service = google_cloudfunctions2_function.hook.name
+      region  = "us-central1"
+    }
+  }
+}
+"#,
+    )]));
+    let got = edges(&report.graph);
+    assert!(
+        got.contains("trigger:to-service -deliver-> service:google_cloud_run_service.svc"),
+        "{got:?}"
+    );
+    assert!(
+        got.contains("trigger:to-function -deliver-> function:hook"),
+        "{got:?}"
+    );
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|d| d.rule != RuleId::UnknownTarget),
+        "{:?}",
+        rules(&report)
+    );
+}
+
+/// Bucket names are global, but two roots' buckets whose names only `apply` knows are two.
+#[test]
+fn buckets_named_at_apply_time_stay_in_their_root() {
+    let root = |trigger: &str| {
+        format!(
+            r#"
+resource "random_id" "id" {{
+  byte_length = 4
+}}
+
+resource "google_storage_bucket" "default" {{
+  name     = "in-${{random_id.id.hex}}"
+  location = "US"
+}}
+
+resource "google_eventarc_trigger" "t" {{
+  name     = "{trigger}"
+  location = "us"
+  matching_criteria {{
+    attribute = "type"
+    value     = "google.cloud.storage.object.v1.finalized"
+  }}
+  matching_criteria {{
+    attribute = "bucket"
+    value     = google_storage_bucket.default.name
+  }}
+}}
+"#
+        )
+    };
+    let report = analyze(&files(&[
+        ("eventarc/basic/main.tf", &root("basic")),
+        ("eventarc/workflows/main.tf", &root("workflows")),
+    ]));
+    let buckets: Vec<_> = report
+        .graph
+        .nodes()
+        .map(|n| report.graph.node(n))
+        .filter(|n| n.kind == NodeKind::EventSource)
+        .collect();
+    assert_eq!(buckets.len(), 2, "{buckets:?}");
+    for bucket in buckets {
+        let n = report.graph.find(&bucket.id).unwrap();
+        assert_eq!(report.graph.edges_out(n).count(), 1, "{}", bucket.id);
+    }
+}
+
+/// A `dynamic` block's `for_each` over a list of objects: each element is one block.
+#[test]
+fn dynamic_blocks_iterate_lists_of_objects() {
+    let report = analyze(&files(&[(
+        "q/main.tf",
+        r#"
+variable "routing" {
+  default = [{ service = "worker", version = "v1" }]
+}
+
+resource "google_cloud_tasks_queue" "q" {
+  name     = "q"
+  location = "us-central1"
+  dynamic "app_engine_routing_override" {
+    for_each = var.routing
+    content {
+      service = app_engine_routing_override.value["service"]
+      version = app_engine_routing_override.value.version
+    }
+  }
+}
+"#,
+    )]));
+    let got = edges(&report.graph);
+    assert!(
+        got.contains("queue:q -dispatch-> external:appengine/worker"),
+        "{got:?}"
+    );
+}
+
+/// Environment variables that name a queue or a workflow, and a queue's token audience: soft
+/// edges, as for topics and service URLs.
+#[test]
+fn environments_and_audiences_name_queues_workflows_and_functions() {
+    let report = analyze(&files(&[(
+        "f/main.tf",
+        r#"
+resource "google_cloud_tasks_queue" "jobs" {
+  name     = "jobs"
+  location = "us-central1"
+  http_target {
+    oidc_token {
+      service_account_email = "tasks@p.iam.gserviceaccount.com"
+      audience              = google_cloudfunctions2_function.worker.url
+    }
+  }
+}
+
+resource "google_workflows_workflow" "flow" {
+  name            = "flow"
+  region          = "us-central1"
+  source_contents = "- done:\n    return: 1\n"
+}
+
+resource "google_cloudfunctions2_function" "worker" {
+  name     = "worker"
+  location = "us-central1"
+}
+
+resource "google_cloudfunctions2_function" "producer" {
+  name     = "producer"
+  location = "us-central1"
+  service_config {
+    environment_variables = {
+      QUEUE    = google_cloud_tasks_queue.jobs.name
+      WORKFLOW = google_workflows_workflow.flow.id
+    }
+  }
+}
+"#,
+    )]));
+    let got = edges(&report.graph);
+    for edge in [
+        "function:producer -enqueue-> queue:jobs",
+        "function:producer -start-execution-> workflow:flow",
+        "queue:jobs -dispatch-> function:worker",
+    ] {
+        assert!(got.contains(edge), "{edge} missing from {got:?}");
+    }
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|d| d.rule != RuleId::UnusedQueue),
+        "{:?}",
+        rules(&report)
+    );
+}

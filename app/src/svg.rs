@@ -209,6 +209,7 @@ pub fn badge(kind: NodeKind) -> &'static str {
         NodeKind::Workflow => "WORKFLOW",
         NodeKind::Service => "CLOUD RUN",
         NodeKind::Function => "FUNCTION",
+        NodeKind::RunJob => "CLOUD RUN JOB",
         NodeKind::External => "EXTERNAL",
         NodeKind::GoogleApi => "GOOGLE API",
         NodeKind::Trigger => "EVENTARC",

@@ -13,6 +13,7 @@ pub fn dot(graph: &Graph) -> String {
         let shape = match node.kind {
             NodeKind::Workflow => "box3d",
             NodeKind::Service | NodeKind::Function => "box",
+            NodeKind::RunJob => "box, peripheries=2",
             NodeKind::External => "box, style=dashed",
             NodeKind::GoogleApi => "component",
             NodeKind::Trigger => "cds",

@@ -13,6 +13,7 @@ pub fn mermaid(graph: &Graph) -> String {
         let (open, close) = match node.kind {
             NodeKind::Workflow => ("[[", "]]"),
             NodeKind::Service | NodeKind::Function | NodeKind::External => ("[", "]"),
+            NodeKind::RunJob => ("[/", "\\]"),
             NodeKind::GoogleApi => ("([", "])"),
             NodeKind::Trigger => (">", "]"),
             NodeKind::EventSource => ("((", "))"),

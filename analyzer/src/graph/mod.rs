@@ -30,6 +30,8 @@ pub enum NodeKind {
     Service,
     /// A Cloud Function known only by its `cloudfunctions.net` URL or trigger destination.
     Function,
+    /// A Cloud Run job, started by `jobs.run` (a scheduler's or workflow's call of the Admin API).
+    RunJob,
     /// An HTTP endpoint outside Google Cloud, or one Baton cannot map to a resource.
     External,
     /// A managed Google API such as `vision.googleapis.com`.
@@ -52,6 +54,7 @@ impl NodeKind {
             NodeKind::Workflow => "workflow",
             NodeKind::Service => "service",
             NodeKind::Function => "function",
+            NodeKind::RunJob => "run-job",
             NodeKind::External => "external",
             NodeKind::GoogleApi => "google-api",
             NodeKind::Trigger => "trigger",
@@ -69,7 +72,11 @@ impl NodeKind {
     pub fn can_fail_alone(self) -> bool {
         matches!(
             self,
-            NodeKind::Workflow | NodeKind::Service | NodeKind::Function | NodeKind::External
+            NodeKind::Workflow
+                | NodeKind::Service
+                | NodeKind::Function
+                | NodeKind::RunJob
+                | NodeKind::External
         )
     }
 
@@ -80,6 +87,7 @@ impl NodeKind {
             NodeKind::Workflow
                 | NodeKind::Service
                 | NodeKind::Function
+                | NodeKind::RunJob
                 | NodeKind::Trigger
                 | NodeKind::Queue
                 | NodeKind::Job
@@ -555,7 +563,9 @@ impl Graph {
         match url::classify(url) {
             UrlTarget::Service(target) => self.resolve(from, &target, loc),
             UrlTarget::Function(target) => resources::function(self, from, &target, loc),
-            UrlTarget::WorkflowExecutions(target) => self.resolve(from, &target, loc),
+            UrlTarget::WorkflowExecutions(target) | UrlTarget::RunJob(target) => {
+                self.resolve(from, &target, loc)
+            }
             UrlTarget::GoogleApi(host) => {
                 self.ensure(NodeKey::global(NodeKind::GoogleApi, host), loc)
             }

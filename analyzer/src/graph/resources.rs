@@ -1,7 +1,7 @@
 //! Nodes for every loaded resource, and the edges their configuration declares: trigger
 //! sources and destinations, scheduler targets, queue targets, subscriptions, dead letters,
-//! Cloud Functions' event triggers, bucket notifications and (soft) topics and URLs named in
-//! service and function environments.
+//! Cloud Functions' event triggers, bucket notifications and (soft) topics, queues, workflows
+//! and URLs named in service and function environments and queues' token audiences.
 
 use super::url::{classify, UrlTarget};
 use super::{Attempts, Edge, EdgeKind, Graph, NodeKey, NodeKind, Target};
@@ -71,7 +71,7 @@ pub fn declare(graph: &mut Graph, workspace: &Workspace) {
         };
         let folder = workspace.folder(resource.loc.file);
         // A resource that names no project is told apart by its Terraform root, or else by
-        // its folder. Bucket names are global.
+        // its folder.
         let origin = match (&resource.project, &resource.terraform) {
             (Some(_), _) => None,
             (None, Some(terraform)) => Some(terraform.root.clone()),
@@ -80,7 +80,13 @@ pub fn declare(graph: &mut Graph, workspace: &Workspace) {
         let id = ResourceId::new(i);
         let n = match resource.kind {
             ResourceKind::Bucket => {
-                let key = NodeKey::global(kind, resource.name.clone());
+                let mut key = NodeKey::global(kind, resource.name.clone());
+                // Bucket names are global, but one only `apply` knows is its root's own.
+                key.origin = resource
+                    .terraform
+                    .as_ref()
+                    .filter(|t| t.name.is_some())
+                    .map(|t| t.root.clone());
                 graph.define(key, id, resource.loc)
             }
             _ => match twin(graph, workspace, resource, kind, folder) {
@@ -215,6 +221,16 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
                     let mut edge = Edge::new(EdgeKind::Dispatch, loc, "");
                     edge.attempts = attempts;
                     graph.connect(from, to, edge);
+                } else if let Some(audience) = queue.audience.as_ref().filter(|_| !queue.pull) {
+                    // Tasks name their own URL; the one their tokens are for is a good guess.
+                    let to = soft_target(graph, from, names, &audience.value, audience.loc)
+                        .filter(|&to| graph.node(to).kind != NodeKind::Topic);
+                    if let Some(to) = to {
+                        let mut edge = Edge::new(EdgeKind::Dispatch, audience.loc, "OIDC audience");
+                        edge.attempts = attempts;
+                        edge.soft = true;
+                        graph.connect(from, to, edge);
+                    }
                 }
             }
             ResourceKind::Subscription(sub) => {
@@ -266,6 +282,7 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
                 }
                 connect_env(graph, from, names, &function.env);
             }
+            ResourceKind::RunJob(job) => connect_env(graph, from, names, &job.env),
             ResourceKind::Workflow(_)
             | ResourceKind::Topic(_)
             | ResourceKind::Bucket
@@ -285,20 +302,22 @@ fn node_kind(kind: &ResourceKind) -> Option<NodeKind> {
         ResourceKind::Subscription(_) => NodeKind::Subscription,
         ResourceKind::Service(_) => NodeKind::Service,
         ResourceKind::Function(_) => NodeKind::Function,
+        ResourceKind::RunJob(_) => NodeKind::RunJob,
         ResourceKind::Bucket => NodeKind::EventSource,
         ResourceKind::Notification(_) => return None,
     })
 }
 
-/// Topics and loaded services named in an environment: soft edges.
+/// Topics, queues, workflows and loaded services named in an environment: soft edges.
 fn connect_env(graph: &mut Graph, from: NodeIndex, names: Names<'_>, env: &[At<(String, String)>]) {
     for env in env {
         let (name, value) = &env.value;
         if let Some(to) = soft_target(graph, from, names, value, env.loc) {
-            let kind = if graph.graph[to].kind == NodeKind::Topic {
-                EdgeKind::Publish
-            } else {
-                EdgeKind::SyncCall
+            let kind = match graph.graph[to].kind {
+                NodeKind::Topic => EdgeKind::Publish,
+                NodeKind::Queue => EdgeKind::Enqueue,
+                NodeKind::Workflow => EdgeKind::StartExecution,
+                _ => EdgeKind::SyncCall,
             };
             let mut edge = Edge::new(kind, env.loc, format!("env {name}"));
             edge.soft = true;
@@ -541,18 +560,10 @@ fn connect_destination(
     let (to, attempts) = match &destination.value {
         Destination::CloudRun {
             service, region, ..
-        } => {
-            let to = match names.parse(NodeKind::Service, service) {
-                Some(mut target) => {
-                    if let Some(region) = region {
-                        target.location = super::Part::Known(region.clone());
-                    }
-                    graph.resolve(trigger_node, &target, dloc)
-                }
-                None => graph.unresolved(trigger_node, service, dloc),
-            };
-            (to, Attempts::Unlimited)
-        }
+        } => (
+            run_destination(graph, trigger_node, names, service, region.as_deref(), dloc),
+            Attempts::Unlimited,
+        ),
         // Eventarc acknowledges the event once the execution starts.
         Destination::Workflow(w) => (
             named(graph, trigger_node, names, NodeKind::Workflow, w, dloc),
@@ -580,6 +591,33 @@ fn connect_destination(
     let mut edge = Edge::new(EdgeKind::Deliver, dloc, "");
     edge.attempts = attempts;
     graph.connect(trigger_node, to, edge);
+}
+
+/// A Cloud Run destination: the loaded service it names, else the loaded gen2 function of that
+/// name (a Cloud Run service underneath).
+fn run_destination(
+    graph: &mut Graph,
+    from: NodeIndex,
+    names: Names<'_>,
+    service: &str,
+    region: Option<&str>,
+    loc: Loc,
+) -> NodeIndex {
+    for kind in [NodeKind::Service, NodeKind::Function] {
+        if let Some(n) = names.alias(graph, kind, service) {
+            return n;
+        }
+    }
+    let Some(mut target) = names.parse(NodeKind::Service, service) else {
+        return graph.unresolved(from, service, loc);
+    };
+    if let Some(region) = region {
+        target.location = super::Part::Known(region.to_string());
+    }
+    match graph.defined_target(from, &target.as_kind(NodeKind::Function)) {
+        Some(n) if graph.defined_target(from, &target).is_none() => n,
+        _ => graph.resolve(from, &target, loc),
+    }
 }
 
 /// The storage event an event type names, in both spellings (../shared/docs/formats.md §2).
@@ -642,7 +680,7 @@ fn queue_attempts(max_attempts: Option<i64>) -> Attempts {
     }
 }
 
-/// A topic or loaded service an environment value of service `from` names, if any.
+/// A topic, queue, workflow or loaded service an environment value of `from` names, if any.
 fn soft_target(
     graph: &mut Graph,
     from: NodeIndex,
@@ -651,8 +689,17 @@ fn soft_target(
     loc: Loc,
 ) -> Option<NodeIndex> {
     let value = value.trim();
-    if value.starts_with("projects/") && value.contains("/topics/") {
-        return Some(named(graph, from, names, NodeKind::Topic, value, loc));
+    if value.starts_with("projects/") {
+        let kinds = [
+            (NodeKind::Topic, "/topics/"),
+            (NodeKind::Queue, "/queues/"),
+            (NodeKind::Workflow, "/workflows/"),
+        ];
+        for (kind, part) in kinds {
+            if value.contains(part) {
+                return Some(named(graph, from, names, kind, value, loc));
+            }
+        }
     }
     if value.starts_with("https://") || value.starts_with("http://") {
         if let Some(n) = graph.host_node(value) {
@@ -667,14 +714,19 @@ fn soft_target(
                 target.as_kind(NodeKind::Service)
             }
             UrlTarget::Service(target) => target,
-            UrlTarget::WorkflowExecutions(target) => target,
+            UrlTarget::WorkflowExecutions(target) | UrlTarget::RunJob(target) => target,
             _ => return None,
         };
         return graph.defined_target(from, &target);
     }
-    // A bare value is a topic only when it names a loaded one.
-    let target = names
-        .parse(NodeKind::Topic, value)
-        .filter(|_| !value.contains('/'))?;
-    graph.defined_target(from, &target)
+    // A bare value is a topic or queue only when it names a loaded one.
+    if value.contains('/') {
+        return None;
+    }
+    [NodeKind::Topic, NodeKind::Queue]
+        .into_iter()
+        .find_map(|kind| {
+            let target = names.parse(kind, value)?;
+            graph.defined_target(from, &target)
+        })
 }

@@ -14,6 +14,8 @@ pub enum UrlTarget {
     Function(Target),
     /// `workflowexecutions.googleapis.com/.../workflows/W/executions`: starts workflow `W`.
     WorkflowExecutions(Target),
+    /// `run.googleapis.com/.../jobs/J:run` (either API version): starts Cloud Run job `J`.
+    RunJob(Target),
     /// Any other `*.googleapis.com` host.
     GoogleApi(String),
     /// Some other host.
@@ -60,6 +62,9 @@ pub fn classify(url: &str) -> UrlTarget {
         } else {
             UrlTarget::Unknown
         };
+    }
+    if let Some(job) = run_job(&host, path) {
+        return UrlTarget::RunJob(job);
     }
     if !is_static(&host) {
         return UrlTarget::Unknown;
@@ -109,6 +114,23 @@ fn cloud_run_service(host: &str) -> Option<Target> {
         && !region.is_empty()
         && !service.is_empty();
     ok.then(|| Target::known(NodeKind::Service, service, Some(number), Some(region)))
+}
+
+/// The job a Cloud Run Admin API URL runs: `https://REGION-run.googleapis.com/apis/
+/// run.googleapis.com/v1/namespaces/PROJECT/jobs/JOB:run` or `https://run.googleapis.com/v2/
+/// projects/P/locations/L/jobs/JOB:run`. The region may be a template; the job's name must not.
+fn run_job(host: &str, path: &str) -> Option<Target> {
+    let region = match host.strip_suffix("run.googleapis.com")? {
+        "" => None,
+        prefix => Some(prefix.strip_suffix('-')?),
+    };
+    let job = segment_after(path, "jobs")?.strip_suffix(":run")?;
+    let project = segment_after(path, "namespaces").or_else(|| segment_after(path, "projects"));
+    let location = segment_after(path, "locations").or(region);
+    let project = project.filter(|p| is_static(p));
+    let location = location.filter(|l| is_static(l));
+    let target = Target::known(NodeKind::RunJob, job, project, location);
+    is_static(job).then_some(target)
 }
 
 /// `europe-west1-my-project` → (`europe-west1`, `my-project`): regions are `word-wordN`.
@@ -167,6 +189,43 @@ mod tests {
         assert_eq!(
             classify("https://x.run.app"),
             UrlTarget::External("x.run.app".into())
+        );
+    }
+
+    #[test]
+    fn run_admin_api_urls_name_the_job_they_run() {
+        assert_eq!(
+            classify("https://us-central1-run.googleapis.com/apis/run.googleapis.com/v1/namespaces/acme/jobs/nightly:run"),
+            UrlTarget::RunJob(Target::known(
+                NodeKind::RunJob,
+                "nightly",
+                Some("acme"),
+                Some("us-central1")
+            ))
+        );
+        assert_eq!(
+            classify(
+                "https://run.googleapis.com/v2/projects/acme/locations/{region}/jobs/nightly:run"
+            ),
+            UrlTarget::RunJob(Target::known(
+                NodeKind::RunJob,
+                "nightly",
+                Some("acme"),
+                None
+            ))
+        );
+        assert_eq!(
+            classify("https://{region}-run.googleapis.com/apis/run.googleapis.com/v1/namespaces/{project}/jobs/nightly:run"),
+            UrlTarget::RunJob(Target::known(NodeKind::RunJob, "nightly", None, None))
+        );
+        // Listing jobs runs none; a job name only known later is unknown.
+        assert_eq!(
+            classify("https://run.googleapis.com/v2/projects/acme/locations/eu/jobs"),
+            UrlTarget::GoogleApi("run.googleapis.com".into())
+        );
+        assert_eq!(
+            classify("https://{region}-run.googleapis.com/apis/run.googleapis.com/v1/namespaces/p/jobs/{name}:run"),
+            UrlTarget::Unknown
         );
     }
 

@@ -3,7 +3,7 @@
 
 use petgraph::graph::NodeIndex;
 
-use super::url::{classify, UrlTarget};
+use super::url::{classify, is_static, segment_after, UrlTarget};
 use super::values::{Template, Values};
 use super::{Attempts, Edge, EdgeKind, EdgeStep, Graph, NodeKey, NodeKind, Target};
 use crate::diagnostic::StepRef;
@@ -127,7 +127,8 @@ impl<'a> Cx<'_, 'a> {
             for t in self.templates(url) {
                 let to = self.url_node(&t, url);
                 let kind = match classify(&t.text) {
-                    UrlTarget::WorkflowExecutions(_) if method == "post" => {
+                    // Both answer once the execution has started.
+                    UrlTarget::WorkflowExecutions(_) | UrlTarget::RunJob(_) if method == "post" => {
                         EdgeKind::StartExecution
                     }
                     _ => EdgeKind::SyncCall,
@@ -212,7 +213,37 @@ impl<'a> Cx<'_, 'a> {
                     self.graph.connect(self.from, to, edge(kind, here, &label));
                 }
             }
+            // The connector waits for the job's execution (a long-running operation) to end.
+            "run" if path.ends_with(".jobs.run") => {
+                let Some(name) = arg("name") else {
+                    return self.api(api, here, edge(EdgeKind::SyncCall, here, &label));
+                };
+                let location = arg("location").and_then(Node::as_str);
+                for t in self.templates(name) {
+                    let to = self.run_job(&t, location, name);
+                    self.graph
+                        .connect(self.from, to, edge(EdgeKind::SyncCall, here, &label));
+                }
+            }
             _ => self.api(api, here, edge(EdgeKind::SyncCall, here, &label)),
+        }
+    }
+
+    /// The Cloud Run job a connector's `name` runs: `projects/P/locations/L/jobs/J` (v2) or
+    /// `namespaces/P/jobs/J` with a `location` argument (v1).
+    fn run_job(&mut self, t: &Template, location: Option<&str>, at: &Node) -> NodeIndex {
+        let loc = self.loc(at);
+        let segment = |key| segment_after(&t.text, key);
+        let target = segment("jobs").filter(|job| is_static(job)).map(|job| {
+            let project = segment("projects").or_else(|| segment("namespaces"));
+            let location = segment("locations").or(location);
+            let project = project.filter(|p| is_static(p));
+            let location = location.filter(|l| is_static(l));
+            Target::known(NodeKind::RunJob, job, project, location)
+        });
+        match target {
+            Some(target) => self.graph.resolve(self.from, &target, loc),
+            None => self.graph.unresolved(self.from, &t.source, loc),
         }
     }
 

@@ -176,6 +176,9 @@ pub fn queue(ctx: &mut Ctx<'_>, spec: &Node) -> Queue {
                 loc: h.loc,
             });
         }
+        if let Some(oidc) = ctx.map(target, "oidcToken") {
+            queue.audience = ctx.string_at(oidc, "audience");
+        }
     }
     if let Some(routing) = ctx.map(spec, "appEngineRoutingOverride") {
         queue.app_engine_target = ctx.string_at(routing, "service");

@@ -53,7 +53,7 @@ fn check(cx: &mut Checker<'_>) {
         let node = graph.node(m.node);
         if !matches!(
             node.kind,
-            NodeKind::Workflow | NodeKind::Service | NodeKind::Function
+            NodeKind::Workflow | NodeKind::Service | NodeKind::Function | NodeKind::RunJob
         ) || m.ca + m.ce <= threshold
         {
             continue;

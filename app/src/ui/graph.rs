@@ -285,6 +285,7 @@ fn Legend() -> impl IntoView {
         (Workflow, "workflow (double-click: steps)"),
         (Service, "Cloud Run service"),
         (Function, "Cloud Function"),
+        (RunJob, "Cloud Run job"),
         (Trigger, "Eventarc trigger"),
         (EventSource, "event source"),
         (Queue, "Cloud Tasks queue"),

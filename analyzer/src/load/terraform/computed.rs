@@ -71,6 +71,9 @@ pub(crate) fn attribute(ev: &mut Evaluator<'_>, i: InstanceId, ty: &str, name: &
                 "google_cloud_run_v2_service" => {
                     format!("projects/{project}/locations/{location}/services/{token}")
                 }
+                "google_cloud_run_v2_job" => {
+                    format!("projects/{project}/locations/{location}/jobs/{token}")
+                }
                 "google_cloud_run_service" => {
                     format!("locations/{location}/namespaces/{project}/services/{token}")
                 }

@@ -15,6 +15,7 @@ use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::Span;
 
 use super::functions;
+use super::json::Translation;
 use super::module::{join, BodyIn, Expr, Module, ResourceDecl};
 use super::value::{InstanceId, ModuleInstanceId, Source, SourceBuilder, Value};
 use crate::source::{FileId, SourceFile};
@@ -108,6 +109,8 @@ enum Expansion {
 
 pub(crate) struct Evaluator<'a> {
     pub files: &'a [SourceFile],
+    /// The native syntax `.tf.json` files are read as.
+    translations: &'a HashMap<FileId, Translation>,
     pub modules: Vec<Module<'a>>,
     pub module_by_dir: HashMap<String, usize>,
     pub file_by_path: HashMap<String, FileId>,
@@ -135,6 +138,7 @@ pub(crate) struct Evaluator<'a> {
 impl<'a> Evaluator<'a> {
     pub(crate) fn new(
         files: &'a [SourceFile],
+        translations: &'a HashMap<FileId, Translation>,
         modules: Vec<Module<'a>>,
         modelled: fn(&str) -> bool,
     ) -> Evaluator<'a> {
@@ -155,6 +159,7 @@ impl<'a> Evaluator<'a> {
             .collect();
         Evaluator {
             files,
+            translations,
             modules,
             module_by_dir,
             file_by_path,
@@ -212,8 +217,11 @@ impl<'a> Evaluator<'a> {
         &self.modules[self.instances[instance].module]
     }
 
-    /// The text of the file an expression is written in.
+    /// The text of the file an expression is written in (for `.tf.json`, its translation).
     pub(crate) fn text(&self, file: FileId) -> &'a str {
+        if let Some(translation) = self.translations.get(&file) {
+            return &translation.text;
+        }
         self.files
             .get(file.0 as usize)
             .map_or("", |f| f.text.as_str())
@@ -671,10 +679,20 @@ impl<'a> Evaluator<'a> {
                     Some(e) => self.eval(e, scope),
                     None => continue,
                 };
-                match for_each_pairs(&collection) {
+                // A set's keys are its values, a list's its indices: a list of strings is
+                // read as the set it usually is (`toset`), any other list by index.
+                let pairs = for_each_pairs(&collection)
+                    .map(|pairs| {
+                        pairs
+                            .into_iter()
+                            .map(|(k, v)| (Value::str(k.as_str()), v))
+                            .collect()
+                    })
+                    .or_else(|| iteration_pairs(&collection));
+                match pairs {
                     Some(pairs) => {
                         for (k, v) in pairs.into_iter().take(1000) {
-                            let it = iterator_value(Value::str(k.as_str()), v);
+                            let it = iterator_value(k, v);
                             out.push((content, scope.with(&iterator, it)));
                         }
                     }
@@ -779,6 +797,14 @@ impl<'a> Evaluator<'a> {
                 Value::map(entries)
             }
             Expression::StringTemplate(template) => {
+                // A template that is one interpolation is its value, not converted to text
+                // (`"${var.names}"` is a list): HCL's rule, and how JSON syntax writes any
+                // expression.
+                let mut elements = template.iter();
+                if let (Some(Element::Interpolation(i)), None) = (elements.next(), elements.next())
+                {
+                    return self.eval(self.sub(expr, &i.expr), scope);
+                }
                 let mut out = String::new();
                 self.render(expr.file, template, scope, &mut Render::Text(&mut out));
                 Value::str(out)

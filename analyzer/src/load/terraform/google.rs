@@ -19,6 +19,7 @@ pub(crate) fn modelled(ty: &str) -> bool {
             | "google_pubsub_subscription"
             | "google_cloud_run_service"
             | "google_cloud_run_v2_service"
+            | "google_cloud_run_v2_job"
             | "google_cloudfunctions_function"
             | "google_cloudfunctions2_function"
             | "google_storage_bucket"
@@ -48,21 +49,33 @@ pub(crate) struct Block<'a> {
     pub scope: Scope,
 }
 
-/// Locations in the `.tf` files, from byte offsets.
+/// Locations in the `.tf` files, from byte offsets (in a `.tf.json` file's translation).
 pub(crate) struct Locator<'a> {
     pub files: &'a [crate::source::SourceFile],
+    translations: &'a std::collections::HashMap<FileId, super::json::Translation>,
     indexes: std::collections::HashMap<FileId, LineIndex>,
 }
 
 impl<'a> Locator<'a> {
-    pub(crate) fn new(files: &'a [crate::source::SourceFile]) -> Locator<'a> {
+    pub(crate) fn new(
+        files: &'a [crate::source::SourceFile],
+        translations: &'a std::collections::HashMap<FileId, super::json::Translation>,
+    ) -> Locator<'a> {
         Locator {
             files,
+            translations,
             indexes: std::collections::HashMap::new(),
         }
     }
 
     pub(crate) fn loc(&mut self, file: FileId, offset: usize) -> Loc {
+        Loc::new(file, self.pos(file, offset))
+    }
+
+    pub(crate) fn pos(&mut self, file: FileId, offset: usize) -> crate::source::Pos {
+        if let Some(translation) = self.translations.get(&file) {
+            return translation.pos(offset);
+        }
         let text = self
             .files
             .get(file.0 as usize)
@@ -71,20 +84,7 @@ impl<'a> Locator<'a> {
             .indexes
             .entry(file)
             .or_insert_with(|| LineIndex::new(text));
-        Loc::new(file, index.pos(text, offset))
-    }
-
-    pub(crate) fn text(&self, file: FileId) -> &'a str {
-        self.files
-            .get(file.0 as usize)
-            .map_or("", |f| f.text.as_str())
-    }
-
-    pub(crate) fn index(&mut self, file: FileId) -> &LineIndex {
-        let text = self.text(file);
-        self.indexes
-            .entry(file)
-            .or_insert_with(|| LineIndex::new(text))
+        index.pos(text, offset)
     }
 }
 
@@ -227,6 +227,7 @@ impl<'a> Reader<'_, 'a> {
             "google_pubsub_subscription" => ResourceKind::Subscription(self.subscription(&block)),
             "google_cloud_run_v2_service" => ResourceKind::Service(self.service_v2(&block)),
             "google_cloud_run_service" => ResourceKind::Service(self.service_v1(&block)),
+            "google_cloud_run_v2_job" => ResourceKind::RunJob(self.run_job(&block)),
             "google_cloudfunctions_function" => ResourceKind::Function(self.function_v1(&block)),
             "google_cloudfunctions2_function" => ResourceKind::Function(self.function_v2(&block)),
             "google_storage_bucket" => ResourceKind::Bucket,
@@ -307,12 +308,16 @@ impl<'a> Reader<'_, 'a> {
     /// A workflow definition from rendered text whose bytes know their place in a file.
     fn definition(&mut self, source: &super::value::Source, at: Loc) -> Option<Workflow> {
         let file = source.file;
-        let file_text = self.locator.text(file);
+        let file_text = self
+            .locator
+            .files
+            .get(file.0 as usize)
+            .map_or("", |f| f.text.as_str());
         let rendered = LineIndex::new(&source.text);
-        let index = self.locator.index(file).clone();
+        let locator = std::cell::RefCell::new(&mut *self.locator);
         let remap = |pos: crate::source::Pos| {
             let offset = rendered.offset(&source.text, pos);
-            index.pos(file_text, source.origin(offset))
+            locator.borrow_mut().pos(file, source.origin(offset))
         };
         let mut ctx = crate::load::Ctx::new(file, file_text);
         ctx.limits = self.limits;
@@ -407,6 +412,9 @@ impl<'a> Reader<'_, 'a> {
                     value: format!("{}{path}", h.value),
                     loc: h.loc,
                 });
+            }
+            if let Some(oidc) = self.block(&target, "oidc_token") {
+                queue.audience = self.text(&oidc, "audience");
             }
         }
         if let Some(routing) = self.block(block, "app_engine_routing_override") {
@@ -544,6 +552,22 @@ impl<'a> Reader<'_, 'a> {
             });
         }
         service
+    }
+
+    /// `template` (an execution) holds `template` (a task) with the containers.
+    fn run_job(&mut self, block: &Block<'a>) -> RunJob {
+        let mut job = RunJob::default();
+        let task = self
+            .block(block, "template")
+            .and_then(|execution| self.block(&execution, "template"));
+        if let Some(task) = task {
+            job.max_retries = self.number(&task, "max_retries").map(|n| n.value as i64);
+            for container in self.blocks(&task, "containers") {
+                let env = self.env(&container);
+                job.env.extend(env);
+            }
+        }
+        job
     }
 
     fn service_v1(&mut self, block: &Block<'a>) -> Service {

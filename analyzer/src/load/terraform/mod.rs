@@ -10,10 +10,11 @@ mod computed;
 mod eval;
 mod functions;
 mod google;
+mod json;
 mod module;
 mod value;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::{Diagnostic, Subject};
 use crate::limits::Limits;
@@ -56,6 +57,8 @@ pub(crate) fn is_template(path: &str) -> bool {
 
 pub(crate) fn role(path: &str) -> Option<Role> {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    // The JSON syntax of each: `main.tf.json`, `terraform.tfvars.json`.
+    let name = name.strip_suffix(".json").unwrap_or(name);
     if name.ends_with(".tf") {
         Some(Role::Config)
     } else if name == "terraform.tfvars" || name.ends_with(".auto.tfvars") {
@@ -77,6 +80,7 @@ fn folder(path: &str) -> String {
 pub(crate) fn load(files: &[SourceFile], limits: &Limits) -> Loaded {
     let mut loaded = Loaded::default();
     let mut parsed: Vec<(Role, Parsed)> = Vec::new();
+    let mut translations: HashMap<FileId, json::Translation> = HashMap::new();
     for (i, file) in files.iter().enumerate() {
         let Some(role) = role(&file.path) else {
             continue;
@@ -85,7 +89,25 @@ pub(crate) fn load(files: &[SourceFile], limits: &Limits) -> Loaded {
         if role == Role::OtherValues {
             continue;
         }
-        match parse(id, file, limits) {
+        let json = file.path.ends_with(".json").then_some(match role {
+            Role::Config => json::Kind::Config,
+            _ => json::Kind::Values,
+        });
+        let parsed_file = match json {
+            Some(kind) => translate(id, file, kind, limits).and_then(|translation| {
+                let body = parse(id, &translation.text, limits).map_err(|mut d| {
+                    let text = &translation.text;
+                    let offset = crate::source::LineIndex::new(text).offset(text, d.loc.pos());
+                    d.loc = Loc::new(id, translation.pos(offset));
+                    d
+                });
+                translations.insert(id, translation);
+                body
+            }),
+            None => check_size_and_encoding(id, file, limits)
+                .and_then(|()| parse(id, &file.text, limits)),
+        };
+        match parsed_file {
             Ok(body) => parsed.push((role, Parsed { file: id, body })),
             Err(diagnostic) => loaded.diagnostics.push(diagnostic),
         }
@@ -113,14 +135,14 @@ pub(crate) fn load(files: &[SourceFile], limits: &Limits) -> Loaded {
             .map(|&m| modules[m].dir.as_str())
             .collect::<Vec<_>>(),
     );
-    let mut ev = Evaluator::new(files, modules, google::modelled);
+    let mut ev = Evaluator::new(files, &translations, modules, google::modelled);
     let mut root_of = Vec::new();
     for (&module, name) in roots.iter().zip(names) {
         let instance = ev.add_root(module);
         root_of.push((instance, name));
         ev.expand_all(instance);
     }
-    let mut locator = Locator::new(files);
+    let mut locator = Locator::new(files, &translations);
     if let Some(why) = ev.over_limit.take() {
         let at = ev.modules.first().map_or(Loc::default(), |m| {
             m.resources
@@ -201,12 +223,12 @@ pub(crate) fn load(files: &[SourceFile], limits: &Limits) -> Loaded {
     loaded
 }
 
-/// Parses one `.tf` or `.tfvars` file; a syntax error is a located `parse-error`.
-fn parse(
+/// A file too large or not UTF-8 is not read.
+fn check_size_and_encoding(
     file: FileId,
     source: &SourceFile,
     limits: &Limits,
-) -> Result<hcl_edit::structure::Body, Diagnostic> {
+) -> Result<(), Diagnostic> {
     let at = |pos: Pos| Loc::new(file, pos);
     if source.text.len() > limits.max_file_size {
         return Err(Diagnostic::new(
@@ -229,17 +251,39 @@ fn parse(
             ),
         ));
     }
+    Ok(())
+}
+
+/// A `.tf.json` or `.tfvars.json` file in the native syntax.
+fn translate(
+    file: FileId,
+    source: &SourceFile,
+    kind: json::Kind,
+    limits: &Limits,
+) -> Result<json::Translation, Diagnostic> {
+    check_size_and_encoding(file, source, limits)?;
+    json::translate(&source.text, kind, *limits)
+        .map_err(|(pos, message)| Diagnostic::new(RuleId::ParseError, Loc::new(file, pos), message))
+}
+
+/// Parses the native syntax of one file; a syntax error is a located `parse-error`.
+fn parse(
+    file: FileId,
+    text: &str,
+    limits: &Limits,
+) -> Result<hcl_edit::structure::Body, Diagnostic> {
+    let at = |pos: Pos| Loc::new(file, pos);
     // The parser recurses into nested brackets: refuse nesting past the limit before it does.
     let max_depth = limits.max_depth.min(MAX_NESTING);
-    if let Some(offset) = too_deep(&source.text, max_depth) {
-        let pos = crate::source::LineIndex::new(&source.text).pos(&source.text, offset);
+    if let Some(offset) = too_deep(text, max_depth) {
+        let pos = crate::source::LineIndex::new(text).pos(text, offset);
         return Err(Diagnostic::new(
             RuleId::ParseError,
             at(pos),
             format!("brackets nested deeper than {max_depth}, Baton's limit; not read"),
         ));
     }
-    let mut text = std::borrow::Cow::Borrowed(source.text.as_str());
+    let mut text = std::borrow::Cow::Borrowed(text);
     // Terraform accepts an object constructor that repeats a key (hcl-edit does not): the
     // repeated key is renamed, at the same length so that positions stay, and parsing retried.
     for _ in 0..100 {
