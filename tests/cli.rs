@@ -359,3 +359,36 @@ fn output_into_a_closed_pipe_ends_quietly() {
         assert_eq!(out.status.code(), Some(code), "baton {args:?}");
     }
 }
+
+/// `baton graph --format json` on a folder with Terraform: nodes carry Terraform's address
+/// and root (named by the folder given), storage edges the object event they are about.
+#[test]
+fn graph_json_has_terraform_addresses_roots_and_fired_events() {
+    let dir = format!(
+        "{}/../shared/examples/image-pipeline",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let (code, stdout, _) = baton(&["graph", "--format", "json", &dir]);
+    assert_eq!(code, 0);
+    let graph: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let node = |id: &str| {
+        graph["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == id)
+            .unwrap_or_else(|| panic!("no node {id}"))
+            .clone()
+    };
+    let queue = node("queue:thumbnail-queue@pic-demo/europe-west1");
+    assert_eq!(queue["address"], "google_cloud_tasks_queue.thumbnails");
+    assert_eq!(queue["root"], "image-pipeline");
+    let fired: Vec<&str> = graph["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["from"] == "event-source:uploaded-pictures-pic-demo")
+        .filter_map(|e| e["fires"].as_str())
+        .collect();
+    assert_eq!(fired, ["finalized", "deleted"]);
+}

@@ -1074,3 +1074,63 @@ resource "google_cloudfunctions2_function" "producer" {
         rules(&report)
     );
 }
+
+/// Placeholder values: an empty `project` is unset (the provider's is used), an empty `name`
+/// names nothing (the address does), and a registry module with `count = 0` is nothing to
+/// miss.
+#[test]
+fn empty_placeholders_and_modules_that_make_nothing() {
+    let report = analyze(&files(&[(
+        "p/main.tf",
+        r#"
+provider "google" {
+  project = "acme"
+}
+
+variable "topic" {
+  default = ""
+}
+
+module "off" {
+  source = "terraform-google-modules/pubsub/google"
+  count  = 0
+}
+
+module "on" {
+  source = "terraform-google-modules/pubsub/google"
+}
+
+resource "google_pubsub_topic" "a" {
+  project = ""
+  name    = var.topic
+}
+
+resource "google_pubsub_topic" "b" {
+  name = var.topic
+}
+"#,
+    )]));
+    let a = resource(&report, "google_pubsub_topic.a");
+    assert_eq!(
+        (a.name.as_str(), a.project.as_deref()),
+        ("google_pubsub_topic.a", Some("acme"))
+    );
+    let b = resource(&report, "google_pubsub_topic.b");
+    assert_eq!(b.name, "google_pubsub_topic.b");
+    // Two topics, not one named "".
+    assert_eq!(
+        report
+            .graph
+            .nodes()
+            .filter(|&n| report.graph.node(n).kind == NodeKind::Topic)
+            .count(),
+        2
+    );
+    let notes: Vec<u32> = report
+        .findings
+        .iter()
+        .filter(|d| d.rule == RuleId::ModuleNotFollowed)
+        .map(|d| d.loc.line)
+        .collect();
+    assert_eq!(notes, [15], "{:?}", rules(&report));
+}

@@ -47,6 +47,8 @@ pub fn graph_json(graph: &Graph, files: &[SourceFile]) -> Value {
                     Attempts::Unlimited => json!("unlimited"),
                 },
                 "soft": edge.soft,
+                // The object event a storage edge is about (`finalized`, `deleted`...).
+                "fires": edge.fires,
             }))
         })
         .collect();

@@ -365,7 +365,8 @@ impl<'a> Evaluator<'a> {
             .and_then(|d| self.module_by_dir.get(&d).copied());
         let depth = self.instances[instance].depth + 1;
         let Some(target) = target.filter(|_| depth <= MAX_MODULE_DEPTH) else {
-            if target.is_none() {
+            // A module with `count = 0` (or an empty `for_each`) makes nothing to miss.
+            if target.is_none() && !self.makes_none(body, &Scope::module(instance)) {
                 self.not_followed.push((instance, call));
             }
             self.module_expansions.insert((instance, call), None);
@@ -442,6 +443,18 @@ impl<'a> Evaluator<'a> {
         self.module_expansions
             .insert((instance, call), Some(expansion.clone()));
         Some(expansion)
+    }
+
+    /// Whether a block's `count` or `for_each` is known to make no instance.
+    fn makes_none(&mut self, body: BodyIn<'a>, scope: &Scope) -> bool {
+        if let Some(count) = body.attribute("count") {
+            return self.eval(count, scope).as_number() == Some(0.0);
+        }
+        match body.attribute("for_each").map(|e| self.eval(e, scope)) {
+            Some(Value::List(items)) => items.is_empty(),
+            Some(Value::Map(entries)) => entries.is_empty(),
+            _ => false,
+        }
     }
 
     // -----------------------------------------------------------------------------------

@@ -193,10 +193,14 @@ impl<'a> Reader<'_, 'a> {
             scope: self.ev.resources[i].scope.clone(),
         };
         let loc = self.loc(&block);
-        let name = self.known(&block, "name");
+        // An empty name (a placeholder value) names nothing: the address stands for it.
+        let name = self.known(&block, "name").filter(|n| !n.is_empty());
         let partial = match name {
             Some(_) => None,
-            None => self.text(&block, "name").map(|n| n.value),
+            None => self
+                .text(&block, "name")
+                .map(|n| n.value)
+                .filter(|n| !n.is_empty()),
         };
         // What the resource does not set, the root's `provider "google"` block may.
         let instance = self.ev.resources[i].module_instance;
@@ -205,9 +209,11 @@ impl<'a> Reader<'_, 'a> {
                 .provider_default(instance, key)
                 .and_then(|v| v.as_known_str().map(str::to_string))
         };
+        // The provider reads an empty project as unset.
         let project = self
             .known(&block, "project")
-            .or_else(|| default(self, "project"));
+            .filter(|p| !p.is_empty())
+            .or_else(|| default(self, "project").filter(|p| !p.is_empty()));
         let location = self
             .known(&block, "location")
             .or_else(|| self.known(&block, "region"))
