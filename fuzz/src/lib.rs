@@ -174,7 +174,8 @@ pub fn load_one(text: String) {
 /// A Terraform input of three files, NUL-separated in the input: the root module's `main.tf`
 /// (which calls the second and renders the third as a workflow template), a local module, and
 /// a template. The selector wraps the first part in a `resource` block of one of the types
-/// Baton models, or leaves it as it is.
+/// Baton models, or leaves it as it is; with its high bit set, the module is written in the
+/// JSON syntax (`main.tf.json`) instead.
 pub fn terraform(bytes: &[u8]) -> Vec<SourceFile> {
     const TYPES: [&str; 10] = [
         "google_workflows_workflow",
@@ -198,16 +199,20 @@ pub fn terraform(bytes: &[u8]) -> Vec<SourceFile> {
         parts.next().unwrap_or_default(),
         parts.next().unwrap_or_default(),
     );
-    let main = match TYPES.get(usize::from(selector) % (TYPES.len() + 1)) {
+    let main = match TYPES.get(usize::from(selector & 0x7f) % (TYPES.len() + 1)) {
         Some(ty) => format!("resource \"{ty}\" \"x\" {{\n{main}\n}}\n"),
         None => main,
     };
     let root = format!(
         "{main}\nmodule \"m\" {{\n  source = \"./modules/m\"\n}}\n\nresource \"google_workflows_workflow\" \"t\" {{\n  name            = \"t\"\n  source_contents = templatefile(\"${{path.module}}/t.tftpl\", {{ url = module.m.url }})\n}}\n"
     );
+    let module_path = match selector & 0x80 {
+        0 => "root/modules/m/main.tf",
+        _ => "root/modules/m/main.tf.json",
+    };
     vec![
         SourceFile::new("root/main.tf", root),
-        SourceFile::new("root/modules/m/main.tf", module),
+        SourceFile::new(module_path, module),
         SourceFile::new("root/t.tftpl", template),
     ]
 }
