@@ -225,6 +225,46 @@ async fn an_opened_terraform_folder_draws_its_flow() -> Result<()> {
     .await
 }
 
+/// A real repository of `../shared/corpus-terraform`, opened as a folder in place.
+const TERRAFORM_REPOSITORY: &str =
+    "../shared/corpus-terraform/google-marketing-solutions__video-exclusion-toolbox";
+
+#[tokio::test]
+#[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
+async fn a_real_terraform_repository_draws_the_same_graph_as_the_cli() -> Result<()> {
+    run("terraform-repository", |page| async move {
+        let folder = repo_path(TERRAFORM_REPOSITORY).canonicalize()?;
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_baton"))
+            .args(["graph", "--format", "json"])
+            .arg(&folder)
+            .output()?;
+        let graph: Value = serde_json::from_slice(&out.stdout)?;
+        let mut expected: Vec<String> = graph["nodes"]
+            .as_array()
+            .ok_or("no nodes")?
+            .iter()
+            .filter_map(|n| Some(n["id"].as_str()?.to_string()))
+            .collect();
+        expected.sort();
+        let edges = graph["edges"].as_array().ok_or("no edges")?.len();
+        assert!(expected.len() >= 20 && edges >= 17, "{expected:?}");
+
+        page.open("").await?;
+        page.wait_count(NODES, DEFAULT_NODES.len()).await?;
+        page.click("[data-testid=clear-workspace]").await?;
+        page.wait_count(NODES, 0).await?;
+        page.find("[data-testid=folder-input]")
+            .await?
+            .send_keys(&folder.display().to_string())
+            .await?;
+        page.wait_count(NODES, expected.len()).await?;
+        assert_eq!(page.node_ids().await?, expected);
+        assert_eq!(page.count(EDGES).await?, edges);
+        Ok(())
+    })
+    .await
+}
+
 #[tokio::test]
 #[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
 async fn pasted_definition_adds_its_node() -> Result<()> {

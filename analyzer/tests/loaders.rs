@@ -478,6 +478,11 @@ fn unrecognised_and_empty_documents_are_infos() {
             SourceFile::new("a.yaml", "just: a map\n"),
             SourceFile::new("b.yaml", ""),
             SourceFile::new("c.json", "42"),
+            // A BigQuery schema: one skipped document, not one per column.
+            SourceFile::new(
+                "d.json",
+                "[\n  {\"name\": \"a\", \"type\": \"STRING\"},\n  {\"name\": \"b\", \"type\": \"INT64\"}\n]\n",
+            ),
         ],
         &baton_analyzer::Limits::default(),
     );
@@ -492,9 +497,11 @@ fn unrecognised_and_empty_documents_are_infos() {
         [
             (RuleId::UnrecognizedDocument, Severity::Info, 0),
             (RuleId::UnrecognizedDocument, Severity::Info, 1),
-            (RuleId::UnrecognizedDocument, Severity::Info, 2)
+            (RuleId::UnrecognizedDocument, Severity::Info, 2),
+            (RuleId::UnrecognizedDocument, Severity::Info, 3)
         ]
     );
+    assert_eq!(ws.diagnostics[3].loc.line, 1);
 }
 
 #[test]

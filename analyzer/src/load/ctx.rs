@@ -51,6 +51,18 @@ impl<'t> Ctx<'t> {
 
     /// Findings reported since `mark` while loading one resource are about it (`resource` is
     /// its index among this file's resources).
+    /// Whether every finding since `mark` says a document was skipped.
+    pub(crate) fn only_skipped_since(&self, mark: usize) -> bool {
+        self.diagnostics[mark.min(self.diagnostics.len())..]
+            .iter()
+            .all(|d| d.rule == RuleId::UnrecognizedDocument)
+    }
+
+    /// Drops the findings since `mark`.
+    pub(crate) fn forget_since(&mut self, mark: usize) {
+        self.diagnostics.truncate(mark);
+    }
+
     pub(crate) fn about_resource(&mut self, mark: usize, resource: usize) {
         for d in self.diagnostics.iter_mut().skip(mark) {
             if d.subject == Subject::Position && d.rule == RuleId::InvalidDefinition {

@@ -126,8 +126,19 @@ fn read_document(ctx: &mut Ctx<'_>, path: &str, doc: &Node, out: &mut Vec<Resour
         ),
         // `gcloud ... list --format=json` prints an array of resources.
         Value::Seq(items) if !items.is_empty() && items.iter().all(|i| i.as_map().is_some()) => {
+            let (before, mark) = (out.len(), ctx.mark());
             for item in items {
                 load_document(ctx, path, item, out);
+            }
+            // A list of other things (a BigQuery schema, a config array) is one skipped
+            // document, not one per item.
+            if out.len() == before && items.len() > 1 && ctx.only_skipped_since(mark) {
+                ctx.forget_since(mark);
+                let why = format!(
+                    "is a list of {} objects none of which is a resource Baton reads",
+                    items.len()
+                );
+                unrecognized(ctx, doc, why);
             }
         }
         Value::Map(_) => {
