@@ -159,13 +159,13 @@ impl N {
 }
 
 impl Repo {
-    /// Whether a node's root is the `expected` folder (relative to the repository, `.` for
-    /// its top). Baton names a root by its folder below the one holding every root, and a
-    /// root that is that folder by its own name.
+    /// Whether a node's root is the `expected` folder: relative to the folder holding every
+    /// file read (the repository, or `infra/` where all of them are there), `.` for the
+    /// repository's top, which Baton names by its folder name.
     fn is_root(&self, root: &str, expected: &str) -> bool {
         match expected {
-            "." => root == self.name || root == ".",
-            _ => expected == root || expected.ends_with(&format!("/{root}")),
+            "." => root == self.name,
+            _ => root == expected,
         }
     }
 
@@ -1224,9 +1224,9 @@ fn storage_triggered_functions() {
             EventSource,
             "module.simple.module.storage.google_storage_bucket.vision-input",
         )
-        .root("infra/examples/simple_example"),
+        .root("examples/simple_example"),
         Event,
-        name(Function, "annotate_gcs").root("infra/examples/simple_example"),
+        name(Function, "annotate_gcs").root("examples/simple_example"),
     )]);
     // genai-doc-summarization main.tf, google_eventarc_trigger.trigger: finalized on
     // google_storage_bucket.docs.name.

@@ -129,11 +129,13 @@ pub(crate) fn load(files: &[SourceFile], limits: &Limits) -> Loaded {
     }
     let modules: Vec<Module<'_>> = modules.into_values().collect();
     let roots = roots(&modules);
+    let given: Vec<String> = files.iter().map(|f| folder(&f.path)).collect();
     let names = root_names(
         &roots
             .iter()
             .map(|&m| modules[m].dir.as_str())
             .collect::<Vec<_>>(),
+        &given.iter().map(String::as_str).collect::<Vec<_>>(),
     );
     let mut ev = Evaluator::new(files, &translations, modules, google::modelled);
     let mut root_of = Vec::new();
@@ -414,26 +416,31 @@ fn not_followed(ev: &mut Evaluator<'_>, locator: &mut Locator<'_>, out: &mut Vec
     }
 }
 
-/// Each root's name: its folder less the folder that holds every root, so that `envs/dev`
-/// and `envs/prod` are `dev` and `prod`. A root that is that folder itself (a lone root, or
-/// one above the others) is named by the folder's own name, however long its path.
-fn root_names(dirs: &[&str]) -> Vec<String> {
+/// Each root's name: its folder relative to the folder all input is in (usually the path
+/// given to the CLI, or the folder dropped in the app), so that a repository's `envs/dev` and
+/// `envs/prod` are just that. A root that is that folder itself is named by its own name.
+fn root_names(roots: &[&str], folders: &[&str]) -> Vec<String> {
     let parts = |dir: &'_ str| -> Vec<String> {
         dir.split('/')
             .filter(|part| !part.is_empty())
             .map(str::to_string)
             .collect()
     };
-    let holder = dirs.iter().map(|dir| parts(dir)).reduce(|common, next| {
-        common
-            .into_iter()
-            .zip(next)
-            .take_while(|(a, b)| a == b)
-            .map(|(a, _)| a)
-            .collect()
-    });
+    let holder = folders
+        .iter()
+        .chain(roots)
+        .map(|dir| parts(dir))
+        .reduce(|common, next| {
+            common
+                .into_iter()
+                .zip(next)
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect()
+        });
     let skip = holder.map_or(0, |h| h.len());
-    dirs.iter()
+    roots
+        .iter()
         .map(|dir| {
             let mut name = parts(dir);
             if name.len() <= skip {
@@ -449,20 +456,33 @@ mod tests {
     use super::root_names;
 
     #[test]
-    fn roots_are_named_by_their_folder_below_the_one_holding_them_all() {
-        assert_eq!(root_names(&["infra"]), ["infra"]);
-        assert_eq!(root_names(&["/work/x/pipeline"]), ["pipeline"]);
-        assert_eq!(root_names(&["envs/dev", "envs/prod"]), ["dev", "prod"]);
+    fn roots_are_named_by_their_folder_in_the_one_given() {
+        // A folder given (or dropped) that is a root.
+        assert_eq!(root_names(&["infra"], &["infra"]), ["infra"]);
         assert_eq!(
-            root_names(&["/r/envs/dev", "/r/envs/prod/eu"]),
-            ["dev", "prod/eu"]
+            root_names(&["/work/x/pipeline"], &["/work/x/pipeline"]),
+            ["pipeline"]
         );
-        // A root holding another.
+        // A repository with several roots, and other files.
+        let given = [
+            "/r/repo",
+            "/r/repo/envs/dev",
+            "/r/repo/envs/prod/eu",
+            "/r/repo/src",
+        ];
         assert_eq!(
-            root_names(&["/r/repo", "/r/repo/examples/a"]),
+            root_names(&["/r/repo/envs/dev", "/r/repo/envs/prod/eu"], &given),
+            ["envs/dev", "envs/prod/eu"]
+        );
+        assert_eq!(
+            root_names(&["/r/repo", "/r/repo/examples/a"], &given),
             ["repo", "examples/a"]
         );
-        assert_eq!(root_names(&["", "sub"]), [".", "sub"]);
-        assert_eq!(root_names(&["app", "apple"]), ["app", "apple"]);
+        // Files dropped without a folder, and a root below them.
+        assert_eq!(root_names(&["", "sub"], &["", "sub"]), [".", "sub"]);
+        assert_eq!(
+            root_names(&["app", "apple"], &["app", "apple"]),
+            ["app", "apple"]
+        );
     }
 }
