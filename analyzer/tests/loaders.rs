@@ -575,3 +575,28 @@ fn image_pipeline_example_loads_completely() {
     assert_eq!(wf.step_count(), 25);
     assert_eq!(workflow(&ws, "delete-cleanup").step_count(), 6);
 }
+
+/// `except` may hold one step inline, as `try` may (Google's blueprints write
+/// `except: {as: e, raise: ...}`); with neither `steps` nor a step it is invalid.
+#[test]
+fn except_with_an_inline_step() {
+    let text = "- copy:\n    try:\n      call: http.get\n      args:\n        url: https://example.com\n    except:\n      as: e\n      raise: ${e}\n- bad:\n    try:\n      call: http.get\n      args:\n        url: https://example.com\n    except:\n      as: e\n";
+    let ws = load(
+        &[SourceFile::new("flow.yaml", text)],
+        &baton_analyzer::Limits::default(),
+    );
+    let steps = &workflow(&ws, "flow").subworkflows[0].steps;
+    let StepKind::Try(t) = &step(steps, "copy").body.kind else {
+        panic!("not a try")
+    };
+    let except = t.except.as_ref().unwrap();
+    assert_eq!(except.var.as_deref(), Some("e"));
+    assert_eq!(except.steps.len(), 1);
+    assert_eq!(except.steps[0].name, "copy (except)");
+    assert!(matches!(except.steps[0].body.kind, StepKind::Raise(_)));
+    let found: Vec<_> = errors(&ws)
+        .iter()
+        .map(|d| (d.loc.line, d.message.clone()))
+        .collect();
+    assert_eq!(found, [(15, "`except` has no `steps`".to_string())]);
+}

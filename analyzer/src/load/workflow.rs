@@ -518,7 +518,7 @@ fn step_body(ctx: &mut Ctx<'_>, node: &Node, name: &str, ignore: &[&str]) -> Ste
         "try" => StepKind::Try(Try {
             body: Box::new(step_body(ctx, value, name, &[])),
             retry: node.get("retry").and_then(|r| retry(ctx, r)),
-            except: node.get("except").and_then(|e| except(ctx, e)),
+            except: node.get("except").and_then(|e| except(ctx, e, name)),
         }),
         "raise" => StepKind::Raise(value.clone()),
         "return" => StepKind::Return(value.clone()),
@@ -738,7 +738,10 @@ fn retry(ctx: &mut Ctx<'_>, node: &Node) -> Option<Retry> {
     }))
 }
 
-fn except(ctx: &mut Ctx<'_>, node: &Node) -> Option<Except> {
+/// `except: {as, steps}`, or, like `try`, one step written inline (`except: {as: e, raise:
+/// ...}`, which Workflows accepts and Google's own blueprints use): that step is the block,
+/// named after the `try` step.
+fn except(ctx: &mut Ctx<'_>, node: &Node, try_step: &str) -> Option<Except> {
     if node.as_map().is_none() {
         ctx.invalid(
             node,
@@ -749,8 +752,22 @@ fn except(ctx: &mut Ctx<'_>, node: &Node) -> Option<Except> {
         );
         return None;
     }
+    let inline = node.as_map().is_some_and(|entries| {
+        entries
+            .iter()
+            .any(|(k, _)| k.as_str().is_some_and(|k| KIND_KEYS.contains(&k)))
+    });
     let steps = match node.get("steps") {
         Some(s) => steps(ctx, s),
+        None if inline => {
+            let name = format!("{try_step} (except)");
+            let body = step_body(ctx, node, &name, &["as"]);
+            vec![Step {
+                name,
+                loc: ctx.loc(node),
+                body,
+            }]
+        }
         None => {
             ctx.invalid(node, "`except` has no `steps`");
             Vec::new()
