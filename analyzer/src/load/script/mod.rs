@@ -1,0 +1,4 @@
+//! Architecture written as commands: `gcloud` (and `gsutil`) command lines in shell scripts,
+//! Makefiles, Markdown code blocks, Cloud Build steps and GitHub Actions `run:` blocks.
+
+pub(crate) mod shell;
