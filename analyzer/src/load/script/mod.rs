@@ -1,4 +1,5 @@
 //! Architecture written as commands: `gcloud` (and `gsutil`) command lines in shell scripts,
 //! Makefiles, Markdown code blocks, Cloud Build steps and GitHub Actions `run:` blocks.
 
+pub(crate) mod chunk;
 pub(crate) mod shell;
