@@ -2,4 +2,5 @@
 //! Makefiles, Markdown code blocks, Cloud Build steps and GitHub Actions `run:` blocks.
 
 pub(crate) mod chunk;
+pub(crate) mod run;
 pub(crate) mod shell;
