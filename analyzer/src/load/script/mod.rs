@@ -2,5 +2,6 @@
 //! Makefiles, Markdown code blocks, Cloud Build steps and GitHub Actions `run:` blocks.
 
 pub(crate) mod chunk;
+pub(crate) mod commands;
 pub(crate) mod run;
 pub(crate) mod shell;
