@@ -5,10 +5,11 @@ use std::path::Path;
 use anyhow::{format_err, Context, Result};
 use baton_analyzer::SourceFile;
 
-/// YAML and JSON definitions; Terraform configuration, variable values and templates.
-const EXTENSIONS: [&str; 7] = ["yaml", "yml", "json", "tf", "tfvars", "tftpl", "tpl"];
+/// Folders never walked: version control and dependencies.
+const SKIPPED: [&str; 2] = [".git", "node_modules"];
 
-/// Every file named, and every YAML/JSON file under every folder named, in a stable order.
+/// Every file named, and every file Baton reads under every folder named
+/// ([`baton_analyzer::reads`]), in a stable order.
 pub fn collect(paths: &[String]) -> Result<Vec<SourceFile>> {
     let mut files = Vec::new();
     for path in paths {
@@ -31,17 +32,33 @@ fn walk(dir: &Path, out: &mut Vec<SourceFile>) -> Result<()> {
         let path = entry.path();
         let kind = entry.file_type()?;
         if kind.is_dir() {
-            walk(&path, out)?;
+            if !SKIPPED.contains(&entry.file_name().to_string_lossy().as_ref()) {
+                walk(&path, out)?;
+            }
         } else if kind.is_file()
-            && path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+            && baton_analyzer::reads(&path.to_string_lossy(), &first_line(&path))
         {
             out.push(read(&path)?);
         }
     }
     Ok(())
+}
+
+/// The first line of a file without an extension (a shebang says it is a script).
+fn first_line(path: &Path) -> String {
+    use std::io::Read;
+    if path.extension().is_some() {
+        return String::new();
+    }
+    let mut head = [0u8; 128];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    String::from_utf8_lossy(&head[..n])
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
 }
 
 fn read(path: &Path) -> Result<SourceFile> {

@@ -37,6 +37,18 @@ fn expected(example: &str) -> Option<Expected> {
             nodes: 15,
             edges: 13,
         },
+        // The same architecture, created by `deploy.sh`: the same findings, now on its lines.
+        "gcloud-deploy" => Expected {
+            findings: &[
+                ("hardcoded-endpoint", "init"),
+                ("single-point-of-failure", "collage"),
+                ("unreachable-step", "never_reached"),
+                ("unreachable-step", "orphan"),
+                ("untriggered-workflow", "delete-cleanup"),
+            ],
+            nodes: 15,
+            edges: 13,
+        },
         "order-processing" => Expected {
             findings: &[
                 ("call-without-retry", "email_customer"),
@@ -74,14 +86,14 @@ fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("public/examples")
 }
 
-/// Every `.yaml`, `.yml` and `.json` file of `dir`, sorted by path (README.md is not loaded).
+/// Every file of `dir` Baton reads, sorted by path (the example's README.md is not loaded).
 fn load_dir(dir: &Path) -> Vec<SourceFile> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.expect("readable directory entry").path())
         .filter(|p| {
-            p.extension()
-                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+            let name = p.to_string_lossy();
+            !name.ends_with("README.md") && baton_analyzer::reads(&name, "")
         })
         .collect();
     paths.sort();
@@ -117,12 +129,17 @@ fn every_example_matches_its_expected_findings_and_graph() {
     names.sort();
     assert_eq!(
         names,
-        ["choreography", "image-pipeline", "order-processing"]
+        [
+            "choreography",
+            "gcloud-deploy",
+            "image-pipeline",
+            "order-processing"
+        ]
     );
 
     for name in &names {
         let files = load_dir(&examples_dir().join(name));
-        assert!(files.len() >= 5, "{name}: only {} files", files.len());
+        assert!(files.len() >= 3, "{name}: only {} files", files.len());
         let report = analyze(&files);
 
         let broken: Vec<String> = report
@@ -163,4 +180,49 @@ fn every_example_matches_its_expected_findings_and_graph() {
             "{name}: (nodes, edges) of the graph"
         );
     }
+}
+
+/// `(kind, name)` of every node and `(from, kind, to)` of every edge: the architecture, without
+/// how each input names projects (a deploy script by id, a Cloud Run export by number).
+fn architecture(report: &Report) -> (BTreeSet<String>, BTreeSet<String>) {
+    let graph = &report.graph;
+    let name = |n| {
+        let node = graph.node(n);
+        format!("{}:{}", node.kind.as_str(), node.name)
+    };
+    let nodes = graph.nodes().map(name).collect();
+    let edges = graph
+        .graph
+        .edge_indices()
+        .filter_map(|e| {
+            let (a, b) = graph.graph.edge_endpoints(e)?;
+            Some(format!(
+                "{} -{}-> {}",
+                name(a),
+                graph.graph[e].kind.as_str(),
+                name(b)
+            ))
+        })
+        .collect();
+    (nodes, edges)
+}
+
+/// The deploy script draws the same architecture as the exported YAML of what it deploys.
+#[test]
+fn the_deploy_script_draws_the_architecture_its_export_shows() {
+    let script = analyze(&load_dir(&examples_dir().join("gcloud-deploy")));
+    let export = analyze(&load_dir(&examples_dir().join("image-pipeline")));
+    let (script_nodes, script_edges) = architecture(&script);
+    let (export_nodes, export_edges) = architecture(&export);
+    assert_eq!(script_nodes, export_nodes);
+    assert_eq!(script_edges, export_edges);
+    assert_eq!(script_edges.len(), 13);
+    // The script's resources are where its commands are.
+    let collage = script
+        .workspace
+        .resources
+        .iter()
+        .find(|r| r.name == "collage")
+        .expect("collage is deployed");
+    assert_eq!(collage.loc.line, 35);
 }

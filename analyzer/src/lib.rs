@@ -43,6 +43,9 @@ pub struct Workspace {
     /// The folder of each file, by [`FileId`]: resources that name no project are told
     /// apart by it.
     folders: Vec<String>,
+    /// The resources `gcloud` commands create, with their settings as written: two creations
+    /// of one resource are compared (`conflicting-definition`).
+    pub(crate) created: Vec<(ResourceId, Vec<(String, String)>)>,
 }
 
 impl Workspace {
@@ -56,25 +59,58 @@ impl Workspace {
     }
 }
 
+/// Whether Baton reads a file of this name when it walks a folder: YAML and JSON definitions,
+/// Terraform (`.tf`, `.tfvars`, templates), shell scripts (and `.env` files), Makefiles,
+/// Markdown, and a file without an extension whose `first_line` is a shell's shebang.
+pub fn reads(path: &str, first_line: &str) -> bool {
+    let name = path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    const EXTENSIONS: [&str; 13] = [
+        ".yaml", ".yml", ".json", ".ndjson", ".jsonl", ".tf", ".tfvars", ".tftpl", ".tpl", ".sh",
+        ".bash", ".md", ".mk",
+    ];
+    EXTENSIONS.iter().any(|e| name.ends_with(e))
+        || matches!(name.as_str(), "makefile" | "gnumakefile" | ".env")
+        || name.ends_with(".env")
+        || (!name.contains('.') && load::script::chunk::is_shell_shebang(first_line))
+}
+
 /// Loads every file; `FileId(i)` in the result refers to `files[i]`. Terraform comes first
-/// (its references name resources by index); a file a Terraform `file()` or `templatefile()`
-/// reads is part of that resource, not a resource of its own.
+/// (its references name resources by index), then commands; a file a Terraform `file()` or
+/// `templatefile()` reads, or a `gcloud workflows deploy --source`, is part of that resource,
+/// not a resource of its own.
 pub fn load(files: &[SourceFile], limits: &Limits) -> Workspace {
     let terraform = load::terraform::load(files, limits);
     let mut workspace = Workspace {
         resources: terraform.resources,
         diagnostics: terraform.diagnostics,
         folders: Vec::with_capacity(files.len()),
+        created: Vec::new(),
     };
+    let scripts = load::script::load(files, limits);
+    let base = workspace.resources.len();
+    workspace.created = scripts
+        .settings
+        .into_iter()
+        .enumerate()
+        .map(|(i, settings)| (ResourceId::new(base + i), settings))
+        .collect();
+    workspace.resources.extend(scripts.resources);
+    workspace.diagnostics.extend(scripts.diagnostics);
     for (i, file) in files.iter().enumerate() {
         let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
         let path = file.path.replace('\\', "/");
         let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
         workspace.folders.push(folder.to_string());
-        let terraform_only = load::terraform::role(&path).is_some()
+        let read_already = load::terraform::role(&path).is_some()
             || load::terraform::is_template(&path)
-            || terraform.consumed.contains(&id);
-        if terraform_only {
+            || terraform.consumed.contains(&id)
+            || scripts.consumed.contains(&id)
+            || load::script::is_script(&path, &file.text);
+        if read_already {
             continue;
         }
         let loaded = load::load_source(id, file, limits);

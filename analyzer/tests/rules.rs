@@ -1,9 +1,9 @@
 //! One test per rule fixture, and one per rule's docs, so that a rule can be checked alone
 //! (`cargo test -p baton-analyzer --test rules -- unreachable-step`).
 //!
-//! Fixtures live in `fixtures/rules/<rule>/`. In each `bad*.yaml`, every `# expect: <rule>`
-//! marker names a line where that rule must report, and no other line may get one; `ok*.yaml`
-//! must get no finding of the rule. The findings of the rule, messages and subjects included,
+//! Fixtures live in `fixtures/rules/<rule>/` (`.yaml`, `.tf` or `.sh`). In each `bad*` file,
+//! every `# expect: <rule>` marker names a line where that rule must report, and no other line
+//! may get one; `ok*` files must get no finding of the rule. The findings of the rule, messages and subjects included,
 //! are kept as an insta snapshot per fixture (`snapshots/rules__<rule>__<fixture>.snap`;
 //! review changes with `cargo insta review`). Each rule's docs have the fixed headings, and
 //! their `## Example` must trigger the rule.
@@ -50,7 +50,10 @@ fn fixtures(rule: RuleId) -> Vec<PathBuf> {
         .map(|dir| {
             dir.filter_map(|e| e.ok())
                 .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "tf"))
+                .filter(|p| {
+                    p.extension()
+                        .is_some_and(|x| x == "yaml" || x == "tf" || x == "sh")
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -77,7 +80,7 @@ fn catalog() -> Result<(), Failed> {
         if !stems.iter().any(|s| s.starts_with("bad")) || !stems.iter().any(|s| s.starts_with("ok"))
         {
             return Err(format!(
-                "rule `{name}` needs bad* and ok* fixtures (.yaml or .tf) in {}",
+                "rule `{name}` needs bad* and ok* fixtures (.yaml, .tf or .sh) in {}",
                 fixture_dir(rule).display()
             )
             .into());
@@ -94,8 +97,8 @@ fn catalog() -> Result<(), Failed> {
     Ok(())
 }
 
-/// The docs have the fixed headings, and the first code block of `## Example` (YAML, or HCL
-/// for Terraform) triggers the rule when analyzed on its own.
+/// The docs have the fixed headings, and the first code block of `## Example` (YAML, HCL for
+/// Terraform, bash for commands) triggers the rule when analyzed on its own.
 fn docs(rule: RuleId) -> Result<(), Failed> {
     let docs = rule.meta().docs;
     for heading in [
@@ -117,7 +120,8 @@ fn docs(rule: RuleId) -> Result<(), Failed> {
     let name = match language {
         "yaml" => "example.yaml",
         "hcl" => "main.tf",
-        other => return Err(format!("`## Example` is in `{other}`, not yaml or hcl").into()),
+        "bash" => "deploy.sh",
+        other => return Err(format!("`## Example` is in `{other}`, not yaml, hcl or bash").into()),
     };
     let report = analyze(&[SourceFile::new(name, example)]);
     if report.findings.iter().any(|d| d.rule == rule) {
@@ -175,7 +179,10 @@ fn fixture(rule: RuleId, path: &Path) -> Result<(), Failed> {
         .into());
     }
     let snapshot = render(&report, &text, Some(rule));
-    let stem = name.trim_end_matches(".yaml").trim_end_matches(".tf");
+    let stem = name
+        .trim_end_matches(".yaml")
+        .trim_end_matches(".tf")
+        .trim_end_matches(".sh");
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
     settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));

@@ -41,6 +41,15 @@ pub const EXAMPLES: &[Example] = &[Example {
         "scheduler-job.yaml",
     ),
 }, Example {
+    name: "gcloud-deploy",
+    title: "Image pipeline, deployed with gcloud",
+    summary: "The course lab's image pipeline as its deploy script: gcloud commands create the bucket, services, queue, workflows, triggers, scheduler job and subscription.",
+    files: files!("gcloud-deploy":
+        "delete-cleanup.workflows.json",
+        "deploy.sh",
+        "image-pipeline.workflows.yaml",
+    ),
+}, Example {
     name: "order-processing",
     title: "Order processing (orchestration)",
     summary: "A new order starts a workflow that locks inventory, asks suppliers, saves the order, emails the customer and queues a note for the sales rep.",
@@ -73,7 +82,8 @@ pub fn example(name: &str) -> Option<&'static Example> {
 mod tests {
     use super::*;
 
-    /// Every definition in `public/examples/NAME/` is embedded, and every folder is an example.
+    /// Every file Baton reads in `public/examples/NAME/` (but the example's README) is
+    /// embedded, and every folder is an example.
     #[test]
     fn the_gallery_embeds_every_example_file() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/examples");
@@ -89,7 +99,7 @@ mod tests {
             let mut on_disk: Vec<String> = std::fs::read_dir(root.join(example.name))
                 .unwrap()
                 .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .filter(|name| name.ends_with(".yaml") || name.ends_with(".json"))
+                .filter(|name| name != "README.md" && baton_analyzer::reads(name, ""))
                 .collect();
             on_disk.sort();
             let embedded: Vec<&str> = example.files.iter().map(|(name, _)| *name).collect();

@@ -13,23 +13,41 @@ use web_sys::{
     Url,
 };
 
-/// Files that Baton reads when a folder is loaded: YAML and JSON definitions, Terraform
-/// configuration, variable values and templates (as the CLI does).
-pub fn is_definition(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    [".yaml", ".yml", ".json", ".tf", ".tfvars", ".tftpl", ".tpl"]
-        .iter()
-        .any(|extension| lower.ends_with(extension))
-}
-
 /// A file's bytes: the analyzer decodes them and reports invalid UTF-8 or binary content with
 /// its position, like the CLI does.
 pub async fn read(file: &File, path: String) -> Result<SourceFile, String> {
-    let buffer = JsFuture::from(file.array_buffer())
+    let blob = gloo_file::Blob::from(file.clone());
+    let bytes = gloo_file::futures::read_as_bytes(&blob)
         .await
         .map_err(|_| format!("cannot read `{path}`"))?;
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
     Ok(SourceFile::from_bytes(path, bytes))
+}
+
+/// Version control and dependencies are never read (as the CLI does not walk them).
+fn skipped(path: &str) -> bool {
+    path.split('/')
+        .any(|part| matches!(part, ".git" | "node_modules"))
+}
+
+/// A file found in a folder, read when Baton reads files of its kind (as the CLI does: see
+/// [`baton_analyzer::reads`]); a file without an extension is read to see its shebang.
+async fn read_if_wanted(file: &File, path: String) -> Option<Result<SourceFile, String>> {
+    if skipped(&path) {
+        return None;
+    }
+    if baton_analyzer::reads(&path, "") {
+        return Some(read(file, path).await);
+    }
+    let name = path.rsplit('/').next().unwrap_or(&path);
+    if name.contains('.') {
+        return None;
+    }
+    let source = read(file, path.clone()).await;
+    let first_line = source
+        .as_ref()
+        .map(|s| s.text.lines().next().unwrap_or("").to_string())
+        .unwrap_or_default();
+    baton_analyzer::reads(&path, &first_line).then_some(source)
 }
 
 /// The files of an `<input type=file>` (with `webkitdirectory`, their folder paths).
@@ -44,12 +62,14 @@ pub async fn read_list(list: &web_sys::FileList) -> (Vec<SourceFile>, Vec<String
             .filter(|p| !p.is_empty());
         let from_folder = relative.is_some();
         let path = relative.unwrap_or_else(|| file.name());
-        if from_folder && !is_definition(&path) {
-            continue;
-        }
-        match read(&file, path).await {
-            Ok(f) => files.push(f),
-            Err(e) => errors.push(e),
+        let read = match from_folder {
+            true => read_if_wanted(&file, path).await,
+            false => Some(read(&file, path).await),
+        };
+        match read {
+            Some(Ok(f)) => files.push(f),
+            Some(Err(e)) => errors.push(e),
+            None => {}
         }
     }
     (files, errors)
@@ -74,6 +94,9 @@ pub async fn read_drop(data: &DataTransfer) -> (Vec<SourceFile>, Vec<String>) {
     while let Some(entry) = entries.pop() {
         let path = entry.full_path().trim_start_matches('/').to_string();
         if entry.is_directory() {
+            if skipped(&path) {
+                continue;
+            }
             let dir: FileSystemDirectoryEntry = entry.unchecked_into();
             match read_dir(&dir.create_reader()).await {
                 Ok(children) => entries.extend(children),
@@ -81,16 +104,19 @@ pub async fn read_drop(data: &DataTransfer) -> (Vec<SourceFile>, Vec<String>) {
             }
         } else if entry.is_file() {
             let is_top_level = !path.contains('/');
-            if !is_top_level && !is_definition(&path) {
-                continue;
-            }
             let file_entry: FileSystemFileEntry = entry.unchecked_into();
-            match entry_file(&file_entry).await {
-                Ok(file) => match read(&file, path).await {
-                    Ok(f) => files.push(f),
-                    Err(e) => errors.push(e),
-                },
-                Err(_) => errors.push(format!("cannot read `{path}`")),
+            let Ok(file) = entry_file(&file_entry).await else {
+                errors.push(format!("cannot read `{path}`"));
+                continue;
+            };
+            let read = match is_top_level {
+                true => Some(read(&file, path).await),
+                false => read_if_wanted(&file, path).await,
+            };
+            match read {
+                Some(Ok(f)) => files.push(f),
+                Some(Err(e)) => errors.push(e),
+                None => {}
             }
         }
     }

@@ -561,7 +561,14 @@ impl Graph {
             return n;
         }
         match url::classify(url) {
-            UrlTarget::Service(target) => self.resolve(from, &target, loc),
+            // A gen2 function answers on a Cloud Run URL of its own name.
+            UrlTarget::Service(target) => match self.defined_target(from, &target) {
+                Some(n) => n,
+                None => match self.defined_target(from, &target.as_kind(NodeKind::Function)) {
+                    Some(n) => n,
+                    None => self.resolve(from, &target, loc),
+                },
+            },
             UrlTarget::Function(target) => resources::function(self, from, &target, loc),
             UrlTarget::WorkflowExecutions(target) | UrlTarget::RunJob(target) => {
                 self.resolve(from, &target, loc)

@@ -29,10 +29,11 @@ impl Names<'_> {
         }
     }
 
+    /// A name with `{...}` parts (Terraform's, or a script's unknown variables) is a template.
     fn parse(self, kind: NodeKind, text: &str) -> Option<Target> {
-        match self.terraform {
-            Some(_) => Target::parse_template(kind, text),
-            None => Target::parse(kind, text),
+        match self.terraform.is_some() || text.contains('{') {
+            true => Target::parse_template(kind, text),
+            false => Target::parse(kind, text),
         }
     }
 
@@ -47,10 +48,10 @@ impl Names<'_> {
             .or_else(|| graph.aliased(None, kind, text))
     }
 
-    /// A name only `apply` knows: the referrer's own unresolved target, never a node shared
-    /// with other resources.
+    /// A name only `apply` (or a script's caller) knows: the referrer's own unresolved
+    /// target, never a node shared with other resources.
     fn unknown(self, text: &str) -> bool {
-        self.terraform.is_some() && text.contains('{')
+        text.contains('{')
     }
 }
 

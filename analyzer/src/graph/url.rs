@@ -66,6 +66,9 @@ pub fn classify(url: &str) -> UrlTarget {
     if let Some(job) = run_job(&host, path) {
         return UrlTarget::RunJob(job);
     }
+    if let Some(service) = run_service_template(&host) {
+        return UrlTarget::Service(service);
+    }
     if !is_static(&host) {
         return UrlTarget::Unknown;
     }
@@ -133,6 +136,18 @@ fn run_job(host: &str, path: &str) -> Option<Target> {
     is_static(job).then_some(target)
 }
 
+/// `SERVICE-{project-number}.REGION.run.app`: the URL a script gets from `gcloud run
+/// services describe SERVICE`, its project number (and maybe region) not known statically.
+fn run_service_template(host: &str) -> Option<Target> {
+    let (first, region) = host.strip_suffix(".run.app")?.split_once('.')?;
+    let (service, number) = first.split_once("-{")?;
+    if !number.ends_with('}') || service.is_empty() || !is_static(service) {
+        return None;
+    }
+    let region = Some(region).filter(|r| is_static(r) && !r.is_empty());
+    Some(Target::known(NodeKind::Service, service, None, region))
+}
+
 /// `europe-west1-my-project` → (`europe-west1`, `my-project`): regions are `word-wordN`.
 fn region_and_project(text: &str) -> (Option<&str>, Option<&str>) {
     let mut parts = text.splitn(3, '-');
@@ -189,6 +204,27 @@ mod tests {
         assert_eq!(
             classify("https://x.run.app"),
             UrlTarget::External("x.run.app".into())
+        );
+    }
+
+    #[test]
+    fn a_described_service_url_names_the_service() {
+        assert_eq!(
+            classify("https://api-{project-number}.europe-west1.run.app/run"),
+            UrlTarget::Service(Target::known(
+                NodeKind::Service,
+                "api",
+                None,
+                Some("europe-west1")
+            ))
+        );
+        assert_eq!(
+            classify("https://api-{project-number}.{region}.run.app"),
+            UrlTarget::Service(Target::known(NodeKind::Service, "api", None, None))
+        );
+        assert_eq!(
+            classify("https://{$SERVICE}-{x}.eu.run.app"),
+            UrlTarget::Unknown
         );
     }
 

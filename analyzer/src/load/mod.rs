@@ -7,6 +7,7 @@ mod app_engine;
 mod config_connector;
 mod ctx;
 mod gcloud;
+pub(crate) mod script;
 pub(crate) mod terraform;
 pub(crate) mod workflow;
 

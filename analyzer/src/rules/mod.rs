@@ -67,6 +67,7 @@ catalog! {
     ModuleNotFollowed: module_not_followed,
     DuplicateResource: duplicate_resource,
     InvokerPublic: invoker_public,
+    ConflictingDefinition: conflicting_definition,
     UnreachableStep: unreachable_step,
     UndefinedStep: undefined_step,
     MisplacedJump: misplaced_jump,

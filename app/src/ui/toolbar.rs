@@ -59,12 +59,12 @@ pub fn Toolbar() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
-            <label class="button" title="Open YAML, JSON or Terraform definitions">
+            <label class="button" title="Open definitions: YAML, JSON, Terraform, deploy scripts, READMEs">
                 "Open files…"
                 <input type="file" multiple=true class="sr-only" data-testid="file-input"
-                    accept=".yaml,.yml,.json,.tf,.tfvars,.tftpl,.tpl,application/json,text/yaml" on:change=pick/>
+                    accept=".yaml,.yml,.json,.ndjson,.jsonl,.tf,.tfvars,.tftpl,.tpl,.sh,.bash,.env,.md,.mk,application/json,text/yaml" on:change=pick/>
             </label>
-            <label class="button" title="Open a folder: every YAML, JSON and Terraform file in it">
+            <label class="button" title="Open a folder: every definition, Terraform file, script, Makefile and README in it">
                 "Open folder…"
                 <input type="file" multiple=true class="sr-only" data-testid="folder-input"
                     node_ref=folder on:change=pick/>

@@ -20,7 +20,10 @@ pub(crate) enum Source {
 pub(crate) fn source(path: &str, text: &str) -> Option<Source> {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".sh") || lower.ends_with(".bash") || lower == ".env" || lower.ends_with(".env")
+    if lower.ends_with(".sh")
+        || lower.ends_with(".bash")
+        || lower == ".env"
+        || lower.ends_with(".env")
     {
         return Some(Source::Shell);
     }
@@ -39,7 +42,7 @@ pub(crate) fn source(path: &str, text: &str) -> Option<Source> {
     None
 }
 
-fn is_shell_shebang(text: &str) -> bool {
+pub(crate) fn is_shell_shebang(text: &str) -> bool {
     let first = text.lines().next().unwrap_or("");
     first.starts_with("#!")
         && ["/sh", "/bash", "/zsh", "env sh", "env bash", "env zsh"]
@@ -50,19 +53,24 @@ fn is_shell_shebang(text: &str) -> bool {
 /// Cloud Build: a top-level `steps` list whose items name a builder image. GitHub Actions: a
 /// file under `.github/workflows/`, or a top-level `jobs` map whose jobs have `steps`.
 fn yaml_source(path: &str, text: &str) -> Option<Source> {
-    // Cheap checks first: most YAML files are neither.
-    if !(text.contains("steps:") || text.contains("jobs:")) {
+    // Both have a top-level key a workflow definition never has: check the text before
+    // parsing it (every workflow YAML has `steps:`, indented).
+    let top_level = |key: &str| text.starts_with(key) || text.contains(&format!("\n{key}"));
+    if !(top_level("steps:") || top_level("jobs:")) {
         return None;
     }
     let (docs, _) = tree::parse(text, Limits::default());
     let doc = docs.first()?;
-    let builder_steps = doc.get("steps").and_then(Node::as_seq).is_some_and(|steps| {
-        !steps.is_empty()
-            && steps
-                .iter()
-                .all(|s| s.get("name").and_then(Node::as_str).is_some())
-            && doc.get("main").is_none()
-    });
+    let builder_steps = doc
+        .get("steps")
+        .and_then(Node::as_seq)
+        .is_some_and(|steps| {
+            !steps.is_empty()
+                && steps
+                    .iter()
+                    .all(|s| s.get("name").and_then(Node::as_str).is_some())
+                && doc.get("main").is_none()
+        });
     if builder_steps {
         return Some(Source::CloudBuild);
     }
@@ -364,11 +372,7 @@ fn cloud_build(text: &str, limits: Limits) -> Vec<Chunk> {
             }
             Some("bash" | "sh" | "/bin/bash" | "/bin/sh") => {
                 // `args: ['-c', 'script']` or `['-eEuo', 'pipefail', '-c', 'script']`.
-                if let Some(script) = args
-                    .iter()
-                    .skip_while(|a| a.as_str() != Some("-c"))
-                    .nth(1)
-                {
+                if let Some(script) = args.iter().skip_while(|a| a.as_str() != Some("-c")).nth(1) {
                     scalar(&mut chunk, text, &index, script);
                 }
             }
@@ -468,7 +472,10 @@ fn expressions(raw: &Chunk) -> Chunk {
         out.push(raw.file_offset(start), &replacement);
         i = start + len + 2;
     }
-    out.push(raw.file_offset(i.min(text.len())), &text[i.min(text.len())..]);
+    out.push(
+        raw.file_offset(i.min(text.len())),
+        &text[i.min(text.len())..],
+    );
     out
 }
 
@@ -488,7 +495,11 @@ mod tests {
         let md = "# Deploy\n\n```bash\nexport A=1\ngcloud x\n```\n\n```python\ngcloud no\n```\n\n  ```console\n  $ gcloud y \\\n  >   --z\n  Created.\n  ```\n\n```\n$ gcloud w\noutput\n```\n";
         assert_eq!(
             texts(Source::Markdown, md),
-            ["export A=1\ngcloud x\n", "gcloud y \\\n   --z\n", "gcloud w\n"]
+            [
+                "export A=1\ngcloud x\n",
+                "gcloud y \\\n   --z\n",
+                "gcloud w\n"
+            ]
         );
         let chunk = &chunks(Source::Markdown, md, Limits::default())[1];
         assert_eq!(&md[chunk.file_offset(0)..][..8], "gcloud y");
@@ -520,7 +531,10 @@ mod tests {
                 "gcloud pubsub topics create t\necho done\n",
             ]
         );
-        assert_eq!(all[0].env, [("_REGION".to_string(), "europe-west1".to_string())]);
+        assert_eq!(
+            all[0].env,
+            [("_REGION".to_string(), "europe-west1".to_string())]
+        );
         let at = all[1].text.find("echo").unwrap_or(0);
         assert_eq!(&yaml[all[1].file_offset(at)..][..4], "echo");
     }
@@ -528,7 +542,10 @@ mod tests {
     #[test]
     fn actions_run_blocks_and_env() {
         let yaml = "on: push\nenv:\n  REGION: us-east1\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n    - uses: actions/checkout@v4\n    - run: |\n        gcloud run deploy api --region ${{ env.REGION }} --image ${{ secrets.IMAGE }}\n";
-        assert_eq!(source(".github/workflows/deploy.yml", yaml), Some(Source::Actions));
+        assert_eq!(
+            source(".github/workflows/deploy.yml", yaml),
+            Some(Source::Actions)
+        );
         let all = chunks(Source::Actions, yaml, Limits::default());
         assert_eq!(
             all[0].text,
@@ -542,7 +559,10 @@ mod tests {
     #[test]
     fn kinds_by_name_and_shebang() {
         assert_eq!(source("deploy.sh", ""), Some(Source::Shell));
-        assert_eq!(source("bin/setup", "#!/usr/bin/env bash\n"), Some(Source::Shell));
+        assert_eq!(
+            source("bin/setup", "#!/usr/bin/env bash\n"),
+            Some(Source::Shell)
+        );
         assert_eq!(source("bin/setup", "#!/usr/bin/env python\n"), None);
         assert_eq!(source("Makefile", ""), Some(Source::Makefile));
         assert_eq!(source("README.md", ""), Some(Source::Markdown));

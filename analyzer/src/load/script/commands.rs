@@ -1,8 +1,9 @@
 //! `gcloud` and `gsutil` command lines as resources: the commands that create or update what
 //! Baton models, with the flags that make edges and findings (as `gcloud ... --help` documents
 //! them). Every other command is skipped; a recognised command with a flag Baton does not know
-//! is still read. `update` (and a repeated `create` with the same settings, as READMEs show
-//! alternatives) changes one resource; a `create` with other settings is a second definition.
+//! is still read. `update`, and `deploy` (which creates or updates), change one resource, as
+//! does a repeated `create` with the same settings (a README's alternatives); a `create` with
+//! other settings is a second definition.
 
 use std::collections::HashMap;
 
@@ -32,7 +33,13 @@ const BOOLEAN: [&str; 16] = [
 
 /// Flags that do not change what is created, left out when two definitions are compared.
 const IRRELEVANT: [&str; 7] = [
-    "quiet", "format", "async", "verbosity", "platform", "help", "no-user-output-enabled",
+    "quiet",
+    "format",
+    "async",
+    "verbosity",
+    "platform",
+    "help",
+    "no-user-output-enabled",
 ];
 
 /// A command line, split into its positional words and its flags.
@@ -67,7 +74,8 @@ fn split(words: &[Arg]) -> Line<'_> {
             line.flags.push((name.to_string(), Some(word), word));
             continue;
         }
-        let boolean = BOOLEAN.contains(&flag) || flag.starts_with("no-") || flag.starts_with("clear-");
+        let boolean =
+            BOOLEAN.contains(&flag) || flag.starts_with("no-") || flag.starts_with("clear-");
         let value = words
             .get(i)
             .filter(|next| !boolean && !next.text.starts_with("--"));
@@ -182,7 +190,10 @@ impl<'t> Reader<'t> {
     }
 
     fn loc(&self, at: usize) -> Loc {
-        Loc::new(self.file, self.index.pos(self.text, at.min(self.text.len())))
+        Loc::new(
+            self.file,
+            self.index.pos(self.text, at.min(self.text.len())),
+        )
     }
 
     /// Reads one command line; others than those that define resources are skipped.
@@ -196,49 +207,56 @@ impl<'t> Reader<'t> {
             .copied()
             .skip_while(|p| matches!(*p, "alpha" | "beta"))
             .collect();
-        let (kind, create, names): (Kind, bool, Vec<&Arg>) = match (first.text.as_str(), path.as_slice()) {
-            ("gcloud", ["eventarc", "triggers", verb @ ("create" | "update"), ..]) => {
-                (Kind::Trigger, *verb == "create", self.names(&line, 3))
-            }
-            ("gcloud", ["tasks", "queues", verb @ ("create" | "update"), ..]) => {
-                (Kind::Queue, *verb == "create", self.names(&line, 3))
-            }
-            ("gcloud", ["scheduler", "jobs", verb @ ("create" | "update"), target, ..]) => {
-                let kind = match *target {
-                    "http" => Kind::HttpJob,
-                    "pubsub" => Kind::PubSubJob,
-                    "app-engine" => Kind::AppEngineJob,
-                    _ => return,
-                };
-                (kind, *verb == "create", self.names(&line, 4))
-            }
-            ("gcloud", ["pubsub", "topics", "create", ..]) => {
-                (Kind::Topic, true, self.names_all(&line, 3))
-            }
-            ("gcloud", ["pubsub", "subscriptions", verb @ ("create" | "update"), ..]) => {
-                (Kind::Subscription, *verb == "create", self.names_all(&line, 3))
-            }
-            ("gcloud", ["workflows", "deploy", ..]) => (Kind::Workflow, true, self.names(&line, 2)),
-            ("gcloud", ["run", "deploy", ..]) => (Kind::Service, true, self.names(&line, 2)),
-            ("gcloud", ["run", "services", "update", ..]) => {
-                (Kind::Service, false, self.names(&line, 3))
-            }
-            ("gcloud", ["run", "jobs", verb @ ("create" | "deploy" | "update"), ..]) => {
-                (Kind::RunJob, *verb != "update", self.names(&line, 3))
-            }
-            ("gcloud", ["functions", "deploy", ..]) => (Kind::Function, true, self.names(&line, 2)),
-            ("gcloud", ["storage", "buckets", "create", ..]) => {
-                (Kind::Bucket, true, self.names_all(&line, 3))
-            }
-            ("gsutil", ["mb", ..]) => (Kind::Bucket, true, self.names_all(&line, 1)),
-            ("gcloud", ["storage", "buckets", "notifications", "create", ..]) => {
-                (Kind::Notification, true, self.names(&line, 4))
-            }
-            ("gsutil", ["notification", "create", ..]) => {
-                (Kind::Notification, true, self.names(&line, 2))
-            }
-            _ => return,
-        };
+        let (kind, create, names): (Kind, bool, Vec<&Arg>) =
+            match (first.text.as_str(), path.as_slice()) {
+                ("gcloud", ["eventarc", "triggers", verb @ ("create" | "update"), ..]) => {
+                    (Kind::Trigger, *verb == "create", self.names(&line, 3))
+                }
+                ("gcloud", ["tasks", "queues", verb @ ("create" | "update"), ..]) => {
+                    (Kind::Queue, *verb == "create", self.names(&line, 3))
+                }
+                ("gcloud", ["scheduler", "jobs", verb @ ("create" | "update"), target, ..]) => {
+                    let kind = match *target {
+                        "http" => Kind::HttpJob,
+                        "pubsub" => Kind::PubSubJob,
+                        "app-engine" => Kind::AppEngineJob,
+                        _ => return,
+                    };
+                    (kind, *verb == "create", self.names(&line, 4))
+                }
+                ("gcloud", ["pubsub", "topics", "create", ..]) => {
+                    (Kind::Topic, true, self.names_all(&line, 3))
+                }
+                ("gcloud", ["pubsub", "subscriptions", verb @ ("create" | "update"), ..]) => (
+                    Kind::Subscription,
+                    *verb == "create",
+                    self.names_all(&line, 3),
+                ),
+                ("gcloud", ["workflows", "deploy", ..]) => {
+                    (Kind::Workflow, false, self.names(&line, 2))
+                }
+                ("gcloud", ["run", "deploy", ..]) => (Kind::Service, false, self.names(&line, 2)),
+                ("gcloud", ["run", "services", "update", ..]) => {
+                    (Kind::Service, false, self.names(&line, 3))
+                }
+                ("gcloud", ["run", "jobs", verb @ ("create" | "deploy" | "update"), ..]) => {
+                    (Kind::RunJob, *verb == "create", self.names(&line, 3))
+                }
+                ("gcloud", ["functions", "deploy", ..]) => {
+                    (Kind::Function, false, self.names(&line, 2))
+                }
+                ("gcloud", ["storage", "buckets", "create", ..]) => {
+                    (Kind::Bucket, true, self.names_all(&line, 3))
+                }
+                ("gsutil", ["mb", ..]) => (Kind::Bucket, true, self.names_all(&line, 1)),
+                ("gcloud", ["storage", "buckets", "notifications", "create", ..]) => {
+                    (Kind::Notification, true, self.names(&line, 4))
+                }
+                ("gsutil", ["notification", "create", ..]) => {
+                    (Kind::Notification, true, self.names(&line, 2))
+                }
+                _ => return,
+            };
         for name in names {
             self.define(kind, create, name, &line, first.at);
         }
@@ -251,7 +269,11 @@ impl<'t> Reader<'t> {
             .iter()
             .take_while(|a| matches!(a.text.as_str(), "alpha" | "beta"))
             .count();
-        line.positional.get(skip + index).copied().into_iter().collect()
+        line.positional
+            .get(skip + index)
+            .copied()
+            .into_iter()
+            .collect()
     }
 
     /// Every positional word from `index` on (`topics create a b c`).
@@ -306,11 +328,19 @@ impl<'t> Reader<'t> {
                 && d.project == project
                 && d.location == location
         };
+        let source = (kind == Kind::Workflow)
+            .then(|| line.flags.iter().find(|(f, _, _)| f == "source"))
+            .flatten()
+            .and_then(|(n, v, w)| v.map(|v| (value_of(n, v), w.at)));
         if !create {
             if let Some(d) = self.definitions.iter_mut().rev().find(|d| same(d)) {
                 d.commands += 1;
                 let command = d.commands;
-                d.flags.extend(flags.into_iter().map(|f| Flag { command, ..f }));
+                d.flags
+                    .extend(flags.into_iter().map(|f| Flag { command, ..f }));
+                if source.is_some() {
+                    d.source = source;
+                }
                 return;
             }
         } else if let Some(d) = self.definitions.iter().rev().find(|d| same(d)) {
@@ -319,10 +349,6 @@ impl<'t> Reader<'t> {
                 return;
             }
         }
-        let source = (kind == Kind::Workflow)
-            .then(|| line.flags.iter().find(|(f, _, _)| f == "source"))
-            .flatten()
-            .and_then(|(n, v, w)| v.map(|v| (value_of(n, v), w.at)));
         self.definitions.push(Definition {
             kind,
             name: name_text,
@@ -357,16 +383,12 @@ impl<'t> Reader<'t> {
 
     /// The last value of a flag (an update's over the create's).
     fn last(&self, d: &Definition, name: &str) -> Option<At<String>> {
-        d.flags
-            .iter()
-            .rev()
-            .find(|f| f.name == name)
-            .and_then(|f| {
-                Some(At {
-                    value: f.value.clone()?,
-                    loc: self.loc(f.at),
-                })
+        d.flags.iter().rev().find(|f| f.name == name).and_then(|f| {
+            Some(At {
+                value: f.value.clone()?,
+                loc: self.loc(f.at),
             })
+        })
     }
 
     fn has(&self, d: &Definition, name: &str) -> bool {
@@ -506,12 +528,11 @@ impl<'t> Reader<'t> {
                 loc: a.loc,
             })
         });
-        queue.retry.loc = queue
+        queue.retry.loc = queue.retry.max_attempts.as_ref().map(|a| a.loc).or(queue
             .retry
-            .max_attempts
+            .max_retry_duration
             .as_ref()
-            .map(|a| a.loc)
-            .or(queue.retry.max_retry_duration.as_ref().map(|a| a.loc));
+            .map(|a| a.loc));
         queue.max_dispatches_per_second = self
             .last(d, "max-dispatches-per-second")
             .and_then(|v| v.value.trim().parse().ok());
@@ -520,7 +541,10 @@ impl<'t> Reader<'t> {
         queue.target_override = self.last(d, "http-uri-override").and_then(|o| {
             let parts = key_values(&o.value, ':');
             let host = parts.get("host")?;
-            let scheme = parts.get("scheme").map_or("https", String::as_str).to_ascii_lowercase();
+            let scheme = parts
+                .get("scheme")
+                .map_or("https", String::as_str)
+                .to_ascii_lowercase();
             let path = parts.get("path").map_or("", String::as_str);
             Some(At {
                 value: format!("{scheme}://{host}{path}"),
@@ -542,7 +566,9 @@ impl<'t> Reader<'t> {
             Kind::HttpJob => self.last(d, "uri").map(|uri| At {
                 value: JobTarget::Http {
                     uri: uri.value,
-                    method: self.last(d, "http-method").map(|m| m.value.to_ascii_uppercase()),
+                    method: self
+                        .last(d, "http-method")
+                        .map(|m| m.value.to_ascii_uppercase()),
                     auth: if self.has(d, "oidc-service-account-email") {
                         Auth::Oidc
                     } else if self.has(d, "oauth-service-account-email") {
@@ -614,7 +640,12 @@ impl<'t> Reader<'t> {
         d.flags
             .iter()
             .rev()
-            .find(|f| matches!(f.name.as_str(), "allow-unauthenticated" | "no-allow-unauthenticated"))
+            .find(|f| {
+                matches!(
+                    f.name.as_str(),
+                    "allow-unauthenticated" | "no-allow-unauthenticated"
+                )
+            })
             .filter(|f| f.name == "allow-unauthenticated")
             .map(|f| self.loc(f.at))
     }
@@ -660,7 +691,9 @@ impl<'t> Reader<'t> {
 
     fn function(&self, d: &Definition) -> Function {
         // Legacy trigger flags exist only for the first generation; `--gen2` is the default.
-        let gen1 = self.has(d, "no-gen2") || self.has(d, "trigger-event") || self.has(d, "trigger-resource");
+        let gen1 = self.has(d, "no-gen2")
+            || self.has(d, "trigger-event")
+            || self.has(d, "trigger-resource");
         let retry = self.has(d, "retry");
         let trigger = if let Some(topic) = self.last(d, "trigger-topic") {
             Some(At {
@@ -876,7 +909,9 @@ mod tests {
                 ("s", Some("acme"), None),
             ]
         );
-        let ResourceKind::Trigger(t) = &d.resources[0].kind else { panic!() };
+        let ResourceKind::Trigger(t) = &d.resources[0].kind else {
+            panic!()
+        };
         assert_eq!(t.event_filters.len(), 2);
         assert_eq!(
             t.destination.as_ref().map(|d| &d.value),
@@ -885,21 +920,36 @@ mod tests {
             ))
         );
         assert_eq!(t.destination.as_ref().map(|d| d.loc.line), Some(3));
-        let ResourceKind::Queue(q) = &d.resources[1].kind else { panic!() };
+        let ResourceKind::Queue(q) = &d.resources[1].kind else {
+            panic!()
+        };
         assert_eq!(q.retry.max_attempts.as_ref().map(|a| a.value), Some(5));
         assert_eq!(
             q.target_override.as_ref().map(|t| t.value.as_str()),
             Some("https://worker-abc.a.run.app/t")
         );
-        let ResourceKind::Job(j) = &d.resources[2].kind else { panic!() };
-        assert_eq!(j.schedule.as_ref().map(|s| s.value.as_str()), Some("0 3 * * *"));
+        let ResourceKind::Job(j) = &d.resources[2].kind else {
+            panic!()
+        };
+        assert_eq!(
+            j.schedule.as_ref().map(|s| s.value.as_str()),
+            Some("0 3 * * *")
+        );
         assert!(matches!(
             j.target.as_ref().map(|t| &t.value),
-            Some(JobTarget::Http { auth: Auth::Oidc, .. })
+            Some(JobTarget::Http {
+                auth: Auth::Oidc,
+                ..
+            })
         ));
-        let ResourceKind::Subscription(s) = &d.resources[3].kind else { panic!() };
+        let ResourceKind::Subscription(s) = &d.resources[3].kind else {
+            panic!()
+        };
         assert_eq!(s.max_delivery_attempts, Some(7));
-        assert_eq!(s.dead_letter_topic.as_ref().map(|t| t.value.as_str()), Some("dlq"));
+        assert_eq!(
+            s.dead_letter_topic.as_ref().map(|t| t.value.as_str()),
+            Some("dlq")
+        );
     }
 
     #[test]
@@ -914,8 +964,14 @@ mod tests {
         );
         let names: Vec<&str> = d.resources.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["api", "t1", "t2", "q", "q"]);
-        let ResourceKind::Service(s) = &d.resources[0].kind else { panic!() };
-        let env: Vec<(&str, &str)> = s.env.iter().map(|e| (e.value.0.as_str(), e.value.1.as_str())).collect();
+        let ResourceKind::Service(s) = &d.resources[0].kind else {
+            panic!()
+        };
+        let env: Vec<(&str, &str)> = s
+            .env
+            .iter()
+            .map(|e| (e.value.0.as_str(), e.value.1.as_str()))
+            .collect();
         assert_eq!(env, [("A", "1"), ("B", "3")]);
         assert_eq!(s.public, None);
         assert_ne!(d.settings[3], d.settings[4]);
@@ -928,16 +984,28 @@ mod tests {
              gcloud functions deploy audit --no-gen2 --trigger-topic=events --set-env-vars=^:^A=1,2:B=3\n\
              gsutil notification create -t thumbs -f json -e OBJECT_FINALIZE gs://pics\n",
         );
-        let ResourceKind::Function(f) = &d.resources[0].kind else { panic!() };
+        let ResourceKind::Function(f) = &d.resources[0].kind else {
+            panic!()
+        };
         let trigger = f.event_trigger.as_ref().map(|t| &t.value);
-        assert_eq!(trigger.map(|t| t.event_type.as_str()), Some("google.cloud.storage.object.v1.finalized"));
+        assert_eq!(
+            trigger.map(|t| t.event_type.as_str()),
+            Some("google.cloud.storage.object.v1.finalized")
+        );
         assert_eq!(trigger.map(|t| t.retry), Some(true));
-        let ResourceKind::Function(g) = &d.resources[1].kind else { panic!() };
+        let ResourceKind::Function(g) = &d.resources[1].kind else {
+            panic!()
+        };
         assert_eq!(g.generation, 1);
         let env: Vec<&str> = g.env.iter().map(|e| e.value.1.as_str()).collect();
         assert_eq!(env, ["1,2", "3"]);
-        let ResourceKind::Notification(n) = &d.resources[2].kind else { panic!() };
-        assert_eq!((n.bucket.value.as_str(), n.topic.value.as_str()), ("pics", "thumbs"));
+        let ResourceKind::Notification(n) = &d.resources[2].kind else {
+            panic!()
+        };
+        assert_eq!(
+            (n.bucket.value.as_str(), n.topic.value.as_str()),
+            ("pics", "thumbs")
+        );
         assert_eq!(n.event_types, ["OBJECT_FINALIZE"]);
     }
 }

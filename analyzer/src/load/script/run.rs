@@ -334,22 +334,29 @@ fn describe(words: &[&str], config: &HashMap<String, String>) -> Option<String> 
             Some(configured(key, key))
         }
         ["run", "services", "describe", name, ..]
-            if matches!(field, "status.url" | "status.address.url" | "uri" | "urls[0]") =>
+            if matches!(
+                field,
+                "status.url" | "status.address.url" | "uri" | "urls[0]"
+            ) =>
         {
             let region = flag("region").unwrap_or_else(|| configured("run/region", "region"));
-            Some(format!("https://{name}-{{project-number}}.{region}.run.app"))
+            Some(format!(
+                "https://{name}-{{project-number}}.{region}.run.app"
+            ))
         }
         ["functions", "describe", name, ..] => {
-            let region =
-                flag("region").unwrap_or_else(|| configured("functions/region", "region"));
+            let region = flag("region").unwrap_or_else(|| configured("functions/region", "region"));
             match field {
                 "httpsTrigger.url" => {
-                    let project = flag("project").unwrap_or_else(|| configured("project", "project"));
-                    Some(format!("https://{region}-{project}.cloudfunctions.net/{name}"))
+                    let project =
+                        flag("project").unwrap_or_else(|| configured("project", "project"));
+                    Some(format!(
+                        "https://{region}-{project}.cloudfunctions.net/{name}"
+                    ))
                 }
-                "serviceConfig.uri" | "url" => {
-                    Some(format!("https://{name}-{{project-number}}.{region}.run.app"))
-                }
+                "serviceConfig.uri" | "url" => Some(format!(
+                    "https://{name}-{{project-number}}.{region}.run.app"
+                )),
                 _ => None,
             }
         }
@@ -359,8 +366,8 @@ fn describe(words: &[&str], config: &HashMap<String, String>) -> Option<String> 
         }
         ["workflows", "describe", name, ..] if field == "name" => {
             let project = flag("project").unwrap_or_else(|| configured("project", "project"));
-            let location = flag("location")
-                .unwrap_or_else(|| configured("workflows/location", "location"));
+            let location =
+                flag("location").unwrap_or_else(|| configured("workflows/location", "location"));
             Some(format!(
                 "projects/{project}/locations/{location}/workflows/{name}"
             ))

@@ -340,7 +340,8 @@ impl Parser<'_> {
         while self.peek().is_some_and(|c| c.is_ascii_digit()) {
             self.i += 1;
         }
-        let heredoc = self.text[self.i..].starts_with("<<") && !self.text[self.i..].starts_with("<<<");
+        let heredoc =
+            self.text[self.i..].starts_with("<<") && !self.text[self.i..].starts_with("<<<");
         let strip = self.text[self.i..].starts_with("<<-");
         while matches!(self.peek(), Some(b'<' | b'>' | b'&' | b'-' | b'|')) {
             self.i += 1;
@@ -374,7 +375,11 @@ impl Parser<'_> {
                     .find('\n')
                     .map_or(self.s.len(), |n| self.i + n);
                 let line = &self.text[self.i..end];
-                let line = if strip { line.trim_start_matches('\t') } else { line };
+                let line = if strip {
+                    line.trim_start_matches('\t')
+                } else {
+                    line
+                };
                 self.i = (end + 1).min(self.s.len());
                 if line.trim_end_matches('\r') == delimiter {
                     break;
@@ -436,16 +441,14 @@ impl Parser<'_> {
                 b' ' | b'\t' | b'\n' | b'\r' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')' => {
                     break
                 }
-                b'\\' => {
-                    match self.peek_at(1) {
-                        Some(b'\n') => self.i += 2,
-                        Some(_) => {
-                            self.i += 1;
-                            self.push_char(&mut text);
-                        }
-                        None => self.i += 1,
+                b'\\' => match self.peek_at(1) {
+                    Some(b'\n') => self.i += 2,
+                    Some(_) => {
+                        self.i += 1;
+                        self.push_char(&mut text);
                     }
-                }
+                    None => self.i += 1,
+                },
                 b'\'' => {
                     flush(&mut parts, &mut text, false);
                     let quoted = self.quoted_text(b'\'');
@@ -725,7 +728,11 @@ fn flush(parts: &mut Vec<Part>, text: &mut String, quoted: bool) {
 
 /// `NAME=value` (or `NAME+=value`) split into the name and the value's word.
 pub(crate) fn as_assignment(word: &Word) -> Option<(String, Word)> {
-    let Some(Part::Text { text, quoted: false }) = word.parts.first() else {
+    let Some(Part::Text {
+        text,
+        quoted: false,
+    }) = word.parts.first()
+    else {
         return None;
     };
     let (name, rest) = text.split_once('=')?;
@@ -846,7 +853,10 @@ mod tests {
             ),
             ["gcloud pubsub topics create my topic a b c d --labels=x=1"]
         );
-        assert_eq!(commands("a; b && c || d | e &\n(f)"), ["a", "b", "c", "d", "e", "f"]);
+        assert_eq!(
+            commands("a; b && c || d | e &\n(f)"),
+            ["a", "b", "c", "d", "e", "f"]
+        );
     }
 
     #[test]

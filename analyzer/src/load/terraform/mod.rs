@@ -11,7 +11,7 @@ mod eval;
 mod functions;
 mod google;
 mod json;
-mod module;
+pub(crate) mod module;
 mod value;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
