@@ -243,13 +243,20 @@ fn code_block(lines: &[(usize, &str)], indent: usize, console: bool) -> Chunk {
 /// recipe lines (tab-indented) commands, with `$(X)` read as `${X}` and `$$` as `$`.
 fn makefile(text: &str) -> Vec<Chunk> {
     let mut chunk = Chunk::default();
+    let mut continued = false;
     for (start, line) in lines(text) {
         if let Some(recipe) = line.strip_prefix('\t') {
-            let prefix = recipe.len() - recipe.trim_start_matches(['@', '-', '+', ' ']).len();
+            // `@`, `-` and `+` prefix a recipe's command, not its continuation lines.
+            let prefix = match continued {
+                true => 0,
+                false => recipe.len() - recipe.trim_start_matches(['@', '-', '+']).len(),
+            };
+            continued = recipe.trim_end().ends_with('\\');
             make_line(&mut chunk, start + 1 + prefix, &recipe[prefix..]);
             chunk.text.push('\n');
             continue;
         }
+        continued = false;
         let definition = line.strip_prefix("export ").unwrap_or(line);
         let Some((name, value)) = ["?=", ":=", "::=", "="]
             .iter()

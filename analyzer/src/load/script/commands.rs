@@ -164,12 +164,16 @@ pub(crate) struct Defined {
     pub sources: Vec<Option<(String, usize)>>,
 }
 
+/// The variables of an `--env-vars-file`, by the path the command gives.
+pub(crate) type EnvFiles<'t> = &'t dyn Fn(&str) -> Option<Vec<(String, String)>>;
+
 /// Reads the command lines of one file.
 pub(crate) struct Reader<'t> {
     pub file: FileId,
     pub text: &'t str,
     pub index: &'t LineIndex,
     pub config: &'t HashMap<String, String>,
+    env_files: EnvFiles<'t>,
     definitions: Vec<Definition>,
 }
 
@@ -179,12 +183,14 @@ impl<'t> Reader<'t> {
         text: &'t str,
         index: &'t LineIndex,
         config: &'t HashMap<String, String>,
+        env_files: EnvFiles<'t>,
     ) -> Reader<'t> {
         Reader {
             file,
             text,
             index,
             config,
+            env_files,
             definitions: Vec::new(),
         }
     }
@@ -650,8 +656,9 @@ impl<'t> Reader<'t> {
             .map(|f| self.loc(f.at))
     }
 
-    /// The environment the flags leave: `--set-env-vars` replaces it, `--update-env-vars`
-    /// adds to it, `--remove-env-vars` and `--clear-env-vars` take from it, in order.
+    /// The environment the flags leave: `--set-env-vars` and `--env-vars-file` replace it,
+    /// `--update-env-vars` adds to it, `--remove-env-vars` and `--clear-env-vars` take from
+    /// it, in order.
     fn env(&self, d: &Definition) -> Vec<At<(String, String)>> {
         let mut env: Vec<At<(String, String)>> = Vec::new();
         for f in &d.flags {
@@ -666,6 +673,14 @@ impl<'t> Reader<'t> {
             };
             match f.name.as_str() {
                 "set-env-vars" => env = pairs().collect(),
+                "env-vars-file" => {
+                    let file = f.value.as_deref().and_then(|path| (self.env_files)(path));
+                    env = file
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|pair| At { value: pair, loc })
+                        .collect();
+                }
                 "update-env-vars" => {
                     for pair in pairs() {
                         env.retain(|e| e.value.0 != pair.value.0);
@@ -879,7 +894,10 @@ mod tests {
         let mut runner = Runner::new(&None_, "");
         runner.chunk(&Chunk::whole(script));
         let index = LineIndex::new(script);
-        let mut reader = Reader::new(FileId(0), script, &index, &runner.config);
+        let env_file = |path: &str| {
+            (path == "env.yaml").then(|| vec![("FROM_FILE".to_string(), "yes".to_string())])
+        };
+        let mut reader = Reader::new(FileId(0), script, &index, &runner.config, &env_file);
         for invocation in &runner.out {
             reader.invocation(invocation);
         }
@@ -982,6 +1000,7 @@ mod tests {
         let d = read(
             "gcloud functions deploy resize --gen2 --region=us-east1 --trigger-bucket=gs://pics --retry\n\
              gcloud functions deploy audit --no-gen2 --trigger-topic=events --set-env-vars=^:^A=1,2:B=3\n\
+             gcloud run deploy filed --env-vars-file=env.yaml\n\
              gsutil notification create -t thumbs -f json -e OBJECT_FINALIZE gs://pics\n",
         );
         let ResourceKind::Function(f) = &d.resources[0].kind else {
@@ -999,7 +1018,11 @@ mod tests {
         assert_eq!(g.generation, 1);
         let env: Vec<&str> = g.env.iter().map(|e| e.value.1.as_str()).collect();
         assert_eq!(env, ["1,2", "3"]);
-        let ResourceKind::Notification(n) = &d.resources[2].kind else {
+        let ResourceKind::Service(filed) = &d.resources[2].kind else {
+            panic!()
+        };
+        assert_eq!(filed.env.len(), 1);
+        let ResourceKind::Notification(n) = &d.resources[3].kind else {
             panic!()
         };
         assert_eq!(

@@ -90,7 +90,8 @@ pub(crate) fn load(files: &[SourceFile], limits: &Limits) -> Loaded {
             runner.chunk(&chunk);
         }
         let lines = LineIndex::new(&file.text);
-        let mut reader = commands::Reader::new(id, &file.text, &lines, &runner.config);
+        let env_file = |path: &str| env_file(&index, &dir, path, limits);
+        let mut reader = commands::Reader::new(id, &file.text, &lines, &runner.config, &env_file);
         for invocation in &runner.out {
             reader.invocation(invocation);
         }
@@ -121,6 +122,24 @@ pub(crate) fn load(files: &[SourceFile], limits: &Limits) -> Loaded {
         }
     }
     loaded
+}
+
+/// The variables of a `--env-vars-file` (a YAML map) of the input.
+fn env_file(
+    files: &Files<'_>,
+    dir: &str,
+    path: &str,
+    limits: &Limits,
+) -> Option<Vec<(String, String)>> {
+    let file = &files.files[files.find(dir, path)?];
+    let (docs, _) = crate::tree::parse(&file.text, *limits);
+    let entries = docs.first()?.as_map()?;
+    Some(
+        entries
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
+            .collect(),
+    )
 }
 
 /// A workflow's definition from the file `--source` names, positioned in that file.
