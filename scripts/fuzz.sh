@@ -19,7 +19,7 @@ seconds=${1:-120}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(tree workflow gcloud config_connector app_engine pipeline terraform)
+  targets=(tree workflow gcloud config_connector app_engine pipeline terraform script)
 fi
 
 if ! cargo fuzz --version 2>/dev/null | grep -q " $CARGO_FUZZ_VERSION\$"; then

@@ -142,17 +142,65 @@ fn kept_terraform_fuzz_inputs_pass_the_pipeline() {
             parts.next().unwrap_or_default(),
             parts.next().unwrap_or_default(),
         );
-        // As `baton_fuzz::terraform` wraps them (a resource block for most selectors).
-        let main = match selector % 11 {
+        // As `baton_fuzz::terraform` wraps them (a resource block for most selectors; the
+        // high bit writes the module in the JSON syntax).
+        let main = match (selector & 0x7f) % 11 {
             10 => main,
             _ => format!("resource \"google_pubsub_subscription\" \"x\" {{\n{main}\n}}\n"),
+        };
+        let module_path = match selector & 0x80 {
+            0 => "root/modules/m/main.tf",
+            _ => "root/modules/m/main.tf.json",
         };
         let root = format!("{main}\nmodule \"m\" {{\n  source = \"./modules/m\"\n}}\n\nresource \"google_workflows_workflow\" \"t\" {{\n  name = \"t\"\n  source_contents = templatefile(\"${{path.module}}/t.tftpl\", {{ url = module.m.url }})\n}}\n");
         pipeline(&[
             SourceFile::new("root/main.tf", root),
-            SourceFile::new("root/modules/m/main.tf", module),
+            SourceFile::new(module_path, module),
             SourceFile::new("root/t.tftpl", template),
         ]);
+    }
+}
+
+/// The `script` target's seeds, as that target names its three files (a script of the kind
+/// the first byte picks, a workflow source, a sourced env file), go through the pipeline.
+#[test]
+fn kept_script_fuzz_inputs_pass_the_pipeline() {
+    const NAMES: [&str; 5] = [
+        "app/deploy.sh",
+        "app/README.md",
+        "app/Makefile",
+        "app/cloudbuild.yaml",
+        "app/.github/workflows/deploy.yml",
+    ];
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fuzz/corpus/script");
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    assert!(entries.len() >= 5, "too few inputs: {entries:?}");
+    for path in entries {
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (selector, rest) = bytes.split_first().map_or((0, &[][..]), |(s, r)| (*s, r));
+        let mut parts = rest
+            .splitn(3, |&b| b == 0)
+            .map(|p| String::from_utf8_lossy(p).into_owned());
+        let files = [
+            SourceFile::new(
+                NAMES[usize::from(selector) % NAMES.len()],
+                parts.next().unwrap_or_default(),
+            ),
+            SourceFile::new("app/workflow.yaml", parts.next().unwrap_or_default()),
+            SourceFile::new("app/env.sh", parts.next().unwrap_or_default()),
+        ];
+        let report = analyze(&files);
+        assert!(
+            !report.workspace.resources.is_empty(),
+            "{}: the seed defines nothing",
+            path.display()
+        );
+        pipeline(&files);
     }
 }
 

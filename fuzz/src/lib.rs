@@ -216,3 +216,32 @@ pub fn terraform(bytes: &[u8]) -> Vec<SourceFile> {
         SourceFile::new("root/t.tftpl", template),
     ]
 }
+
+/// Commands: the first part is a file of the kind the selector picks (a shell script, a
+/// README, a Makefile, a Cloud Build config, a GitHub Actions workflow); the second is
+/// `workflow.yaml` (for `workflows deploy --source`), the third `env.sh` (for `source`).
+pub fn script(bytes: &[u8]) -> Vec<SourceFile> {
+    const NAMES: [&str; 5] = [
+        "app/deploy.sh",
+        "app/README.md",
+        "app/Makefile",
+        "app/cloudbuild.yaml",
+        "app/.github/workflows/deploy.yml",
+    ];
+    let (selector, rest) = match bytes.split_first() {
+        Some((&first, rest)) => (first, rest),
+        None => (0, &[][..]),
+    };
+    let mut parts = rest.splitn(3, |&b| b == 0).map(text);
+    let (commands, workflow, env) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    let name = NAMES[usize::from(selector) % NAMES.len()];
+    vec![
+        SourceFile::new(name, commands),
+        SourceFile::new("app/workflow.yaml", workflow),
+        SourceFile::new("app/env.sh", env),
+    ]
+}
