@@ -521,6 +521,46 @@ async fn clear_workspace_empties_the_files_and_the_graph() -> Result<()> {
     .await
 }
 
+/// The deploy-script example: its commands draw the image pipeline, the workflow files are
+/// its workflows' sources, and a finding on a command shows the script's line.
+#[tokio::test]
+#[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
+async fn the_deploy_script_example_draws_its_architecture() -> Result<()> {
+    run("gcloud-deploy", |page| async move {
+        page.open("#example=gcloud-deploy").await?;
+        page.wait_count(NODES, 15).await?;
+        assert_eq!(page.count(EDGES).await?, 13);
+        let script = file_css("gcloud-deploy/deploy.sh");
+        let kinds = page.text(&format!("{script} .file-kinds")).await?;
+        assert!(kinds.contains("scheduler job"), "{kinds}");
+        assert_eq!(
+            page.text(&format!(
+                "{} .file-kinds",
+                file_css("gcloud-deploy/image-pipeline.workflows.yaml")
+            ))
+            .await?,
+            "source of workflow image-pipeline"
+        );
+        page.wait_for(r#"[data-edge-from="job:collage-every-minute@pic-demo/europe-west1"][data-edge-to="service:collage@pic-demo/europe-west1"]"#)
+            .await?;
+        page.click("[data-testid=findings] button.finding[data-rule=single-point-of-failure]")
+            .await?;
+        page.wait_for(&format!(
+            "{}.highlighted",
+            node_css("service:collage@pic-demo/europe-west1")
+        ))
+        .await?;
+        let source = page
+            .wait_for("[data-testid=details] [data-testid=source]")
+            .await?
+            .text()
+            .await?;
+        assert!(source.contains("gcloud run deploy collage"), "{source}");
+        Ok(())
+    })
+    .await
+}
+
 #[tokio::test]
 #[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
 async fn example_named_in_the_url_opens() -> Result<()> {
