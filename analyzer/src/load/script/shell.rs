@@ -585,8 +585,10 @@ impl Parser<'_> {
                 let body_start = self.i;
                 self.i -= 1;
                 self.skip_balanced(b'(', b')');
-                let end = self.i.saturating_sub(1).max(body_start);
-                let body = &self.text[body_start..end];
+                // Up to the closing `)`, or to the end of an unterminated substitution.
+                let closed = self.i > body_start && self.s.get(self.i - 1) == Some(&b')');
+                let end = if closed { self.i - 1 } else { self.i.min(self.s.len()) };
+                let body = self.text.get(body_start..end).unwrap_or("");
                 Some(self.substitution(body, body_start))
             }
             b'{' => {
@@ -929,5 +931,8 @@ gcloud after
         let _ = parse("for");
         let _ = parse("for x in");
         let _ = parse("$'\\");
+        // Found by the fuzzer: an unterminated `$(` before a multi-byte character.
+        let _ = parse("URL=$(gcloud run --x=$REGI\u{b3}\u{b3}");
+        let _ = parse("echo $(\u{e9}");
     }
 }
