@@ -31,6 +31,9 @@ pub struct Resource {
     pub kind: ResourceKind,
     /// Where Terraform declares it, for resources read from `.tf` files.
     pub terraform: Option<TerraformOrigin>,
+    /// False for a resource the input names without its settings (an asset search result):
+    /// what its settings would show is unknown, so no rule reports on them.
+    pub settings_known: bool,
 }
 
 /// A resource's place in Terraform.

@@ -62,6 +62,7 @@ fn queue(ctx: &mut Ctx<'_>, item: &Node) -> Option<Resource> {
         loc: ctx.loc(item),
         kind: ResourceKind::Queue(queue),
         terraform: None,
+        settings_known: true,
     })
 }
 
@@ -96,5 +97,6 @@ fn cron(ctx: &mut Ctx<'_>, item: &Node) -> Option<Resource> {
         loc: ctx.loc(item),
         kind: ResourceKind::Job(job),
         terraform: None,
+        settings_known: true,
     })
 }

@@ -22,6 +22,8 @@ pub fn load(ctx: &mut Ctx<'_>, doc: &Node, out: &mut Vec<Resource>) -> bool {
             | "PubSubSubscription"
             | "CloudSchedulerJob"
             | "RunService"
+            | "RunJob"
+            | "CloudFunctionsFunction"
             | "WorkflowsWorkflow"
     ) {
         unrecognized(
@@ -52,6 +54,9 @@ pub fn load(ctx: &mut Ctx<'_>, doc: &Node, out: &mut Vec<Resource>) -> bool {
         "PubSubSubscription" => ResourceKind::Subscription(gcloud::subscription(ctx, spec)),
         "CloudSchedulerJob" => ResourceKind::Job(gcloud::job(ctx, spec)),
         "RunService" => ResourceKind::Service(gcloud::service_v2(ctx, spec)),
+        "RunJob" => ResourceKind::RunJob(gcloud::run_job(ctx, spec)),
+        // The first generation only: Config Connector has no kind for the second.
+        "CloudFunctionsFunction" => ResourceKind::Function(gcloud::function(ctx, spec)),
         _ => {
             let Some(source) = spec.get("sourceContents") else {
                 ctx.invalid(doc, "the `WorkflowsWorkflow` has no `spec.sourceContents`");
@@ -83,6 +88,7 @@ pub fn load(ctx: &mut Ctx<'_>, doc: &Node, out: &mut Vec<Resource>) -> bool {
         loc: ctx.loc(doc),
         kind: resource_kind,
         terraform: None,
+        settings_known: true,
     });
     true
 }

@@ -1,6 +1,7 @@
 //! Resources as `gcloud ... describe` / `list` and the REST API print them (YAML or JSON,
-//! camelCase), plus the Knative export of Cloud Run services. The field readers also serve
-//! Config Connector, whose `spec` uses the same names with `...Ref` references.
+//! camelCase), plus Cloud Run's v1 objects in their Knative shape (services, jobs). The
+//! field readers also serve Config Connector, whose `spec` uses the same names with `...Ref`
+//! references, and Cloud Asset Inventory exports, whose records hold the REST resource.
 
 use crate::model::*;
 use crate::tree::Node;
@@ -10,15 +11,18 @@ use super::{parse_resource_name, workflow, Ctx};
 
 /// Loads `doc` when it is a resource with a full `name`; false when it is not one.
 pub fn load(ctx: &mut Ctx<'_>, doc: &Node, out: &mut Vec<Resource>) -> bool {
-    if doc
-        .get("apiVersion")
-        .and_then(Node::as_str)
-        .is_some_and(|v| v.starts_with("serving.knative.dev/"))
-    {
-        if doc.get("kind").and_then(Node::as_str) != Some("Service") {
+    let api_version = doc.get("apiVersion").and_then(Node::as_str).unwrap_or("");
+    let kind = doc.get("kind").and_then(Node::as_str);
+    if api_version.starts_with("serving.knative.dev/") {
+        if kind != Some("Service") {
             return false;
         }
         out.extend(knative_service(ctx, doc));
+        return true;
+    }
+    // `gcloud run jobs describe` prints the v1 API's job, shaped like a Knative object.
+    if api_version.starts_with("run.googleapis.com/") && kind == Some("Job") {
+        out.extend(knative_job(ctx, doc));
         return true;
     }
     let Some(full_name) = doc.get("name").and_then(Node::as_str) else {
@@ -27,8 +31,7 @@ pub fn load(ctx: &mut Ctx<'_>, doc: &Node, out: &mut Vec<Resource>) -> bool {
     if !full_name.starts_with("projects/") {
         return false;
     }
-    let name = parse_resource_name(full_name);
-    let kind = match name.collection {
+    let kind = match parse_resource_name(full_name).collection {
         Some("workflows") => {
             let Some(source) = doc.get("sourceContents") else {
                 return false;
@@ -42,21 +45,31 @@ pub fn load(ctx: &mut Ctx<'_>, doc: &Node, out: &mut Vec<Resource>) -> bool {
         Some("triggers") => ResourceKind::Trigger(trigger(ctx, doc)),
         Some("queues") => ResourceKind::Queue(queue(ctx, doc)),
         Some("jobs") if doc.get("schedule").is_some() => ResourceKind::Job(job(ctx, doc)),
+        // A Cloud Run job (v2 REST): its `template` is an execution holding a task.
+        Some("jobs") if doc.get("template").is_some() => ResourceKind::RunJob(run_job(ctx, doc)),
         Some("topics") => ResourceKind::Topic(Topic {}),
         Some("subscriptions") => ResourceKind::Subscription(subscription(ctx, doc)),
         Some("services") => ResourceKind::Service(service_v2(ctx, doc)),
+        Some("functions") => ResourceKind::Function(function(ctx, doc)),
         _ => return false,
     };
-    out.push(Resource {
+    out.push(named_resource(ctx, full_name, doc, kind));
+    true
+}
+
+/// A resource known by its full name (`projects/p/locations/l/queues/q`), written at `at`.
+pub fn named_resource(ctx: &Ctx<'_>, full_name: &str, at: &Node, kind: ResourceKind) -> Resource {
+    let name = parse_resource_name(full_name);
+    Resource {
         name: name.id.to_string(),
         full_name: Some(full_name.to_string()),
         project: name.project.map(str::to_string),
         location: name.location.map(str::to_string),
-        loc: ctx.loc(doc),
+        loc: ctx.loc(at),
         kind,
         terraform: None,
-    });
-    true
+        settings_known: true,
+    }
 }
 
 /// A reference written either as a plain field (`topic: projects/p/topics/t`) or as a
@@ -75,17 +88,8 @@ pub fn reference(
         .or_else(|| ctx.string_at(r, "name"))
 }
 
-fn auth(node: &Node) -> Auth {
-    if node.get("oidcToken").is_some() {
-        Auth::Oidc
-    } else if node.get("oauthToken").is_some() {
-        Auth::OAuth
-    } else {
-        Auth::None
-    }
-}
-
-pub fn trigger(ctx: &mut Ctx<'_>, spec: &Node) -> Trigger {
+/// `eventFilters` (Eventarc, gen2 functions) or Config Connector's `matchingCriteria`.
+fn event_filters(ctx: &mut Ctx<'_>, spec: &Node) -> Vec<EventFilter> {
     let mut event_filters = Vec::new();
     let filters = ctx
         .seq(spec, "eventFilters")
@@ -104,6 +108,21 @@ pub fn trigger(ctx: &mut Ctx<'_>, spec: &Node) -> Trigger {
             operator: ctx.string(filter, "operator"),
         });
     }
+    event_filters
+}
+
+fn auth(node: &Node) -> Auth {
+    if node.get("oidcToken").is_some() {
+        Auth::Oidc
+    } else if node.get("oauthToken").is_some() {
+        Auth::OAuth
+    } else {
+        Auth::None
+    }
+}
+
+pub fn trigger(ctx: &mut Ctx<'_>, spec: &Node) -> Trigger {
+    let event_filters = event_filters(ctx, spec);
     let destination = ctx.map(spec, "destination").and_then(|d| {
         let loc = ctx.loc(d);
         let value = if let Some(run) = ctx.map(d, "cloudRun").or_else(|| ctx.map(d, "cloudRunService")) {
@@ -306,15 +325,52 @@ fn container_env(ctx: &mut Ctx<'_>, template: &Node) -> Vec<At<(String, String)>
     env
 }
 
-fn knative_service(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Resource> {
+/// A Knative-style object's `metadata`: its name, namespace (the project, usually by number)
+/// and region.
+struct KnativeMetadata {
+    name: String,
+    namespace: Option<String>,
+    location: Option<String>,
+}
+
+fn knative_metadata(ctx: &mut Ctx<'_>, doc: &Node, what: &str) -> Option<KnativeMetadata> {
     let Some(metadata) = ctx.map(doc, "metadata") else {
-        ctx.invalid(doc, "a Knative service needs `metadata.name`");
+        ctx.invalid(doc, format!("a {what} needs `metadata.name`"));
         return None;
     };
     let Some(name) = ctx.string(metadata, "name") else {
-        ctx.invalid(metadata, "a Knative service needs `metadata.name`");
+        ctx.invalid(metadata, format!("a {what} needs `metadata.name`"));
         return None;
     };
+    Some(KnativeMetadata {
+        name,
+        namespace: ctx.string(metadata, "namespace"),
+        location: metadata
+            .path(&["labels", "cloud.googleapis.com/location"])
+            .and_then(Node::as_str)
+            .map(str::to_string),
+    })
+}
+
+fn knative_service(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Resource> {
+    let metadata = knative_metadata(ctx, doc, "Knative service")?;
+    let service = knative_service_spec(ctx, doc);
+    Some(Resource {
+        name: metadata.name,
+        full_name: None,
+        project: metadata.namespace,
+        location: metadata.location,
+        loc: ctx.loc(doc),
+        kind: ResourceKind::Service(service),
+        terraform: None,
+        settings_known: true,
+    })
+}
+
+/// The settings of a Knative service (`gcloud run services describe`, and the data of a
+/// `run.googleapis.com/Service` asset), whatever names it.
+pub fn knative_service_spec(ctx: &mut Ctx<'_>, doc: &Node) -> Service {
+    let metadata = doc.get("metadata");
     let annotation = |node: Option<&Node>, key: &str| {
         node.and_then(|n| n.get("annotations"))
             .and_then(|a| a.get(key))
@@ -323,7 +379,7 @@ fn knative_service(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Resource> {
     };
     let template = doc.path(&["spec", "template"]);
     let mut service = Service {
-        ingress: annotation(Some(metadata), "run.googleapis.com/ingress"),
+        ingress: annotation(metadata, "run.googleapis.com/ingress"),
         min_scale: annotation(
             template.and_then(|t| t.get("metadata")),
             "autoscaling.knative.dev/minScale",
@@ -334,7 +390,11 @@ fn knative_service(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Resource> {
             "autoscaling.knative.dev/maxScale",
         )
         .and_then(|s| s.parse().ok()),
-        project_number: ctx.string(metadata, "namespace"),
+        // Not reported when mistyped here: `knative_metadata` reads it for describe output.
+        project_number: metadata
+            .and_then(|m| m.get("namespace"))
+            .and_then(Node::as_str)
+            .map(str::to_string),
         ..Service::default()
     };
     if let Some(spec) = template.and_then(|t| t.get("spec")) {
@@ -346,17 +406,146 @@ fn knative_service(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Resource> {
             .urls
             .extend(status.get("address").and_then(|a| ctx.string(a, "url")));
     }
-    let location = metadata
-        .path(&["labels", "cloud.googleapis.com/location"])
-        .and_then(Node::as_str)
-        .map(str::to_string);
+    service
+}
+
+fn knative_job(ctx: &mut Ctx<'_>, doc: &Node) -> Option<Resource> {
+    let metadata = knative_metadata(ctx, doc, "Cloud Run job")?;
+    let job = knative_job_spec(ctx, doc);
     Some(Resource {
-        name,
+        name: metadata.name,
         full_name: None,
-        project: service.project_number.clone(),
-        location,
+        project: metadata.namespace,
+        location: metadata.location,
         loc: ctx.loc(doc),
-        kind: ResourceKind::Service(service),
+        kind: ResourceKind::RunJob(job),
         terraform: None,
+        settings_known: true,
     })
+}
+
+/// A Cloud Run job in the v1 API's shape: `spec.template` (an execution) holds
+/// `spec.template` (a task) with the containers and `maxRetries`.
+pub fn knative_job_spec(ctx: &mut Ctx<'_>, doc: &Node) -> RunJob {
+    let Some(task) = doc.path(&["spec", "template", "spec", "template", "spec"]) else {
+        return RunJob::default();
+    };
+    RunJob {
+        env: container_env(ctx, task),
+        max_retries: ctx.int(task, "maxRetries"),
+    }
+}
+
+/// A Cloud Run job in the v2 API's shape (REST, Config Connector `RunJob`): `template` (an
+/// execution) holds `template` (a task).
+pub fn run_job(ctx: &mut Ctx<'_>, spec: &Node) -> RunJob {
+    let task = ctx
+        .map(spec, "template")
+        .and_then(|execution| ctx.map(execution, "template"));
+    let Some(task) = task else {
+        return RunJob::default();
+    };
+    RunJob {
+        env: container_env(ctx, task),
+        max_retries: ctx.int(task, "maxRetries"),
+    }
+}
+
+/// A Cloud Function in either API's shape. The v2 API (`gcloud functions describe` of a
+/// second-generation function, and of any function once gcloud uses v2) nests the runtime
+/// settings in `serviceConfig` and says its `environment`; the v1 API (first generation,
+/// Config Connector's `CloudFunctionsFunction`) keeps them at the top with an
+/// `httpsTrigger` or a `resource`-based `eventTrigger`.
+pub fn function(ctx: &mut Ctx<'_>, spec: &Node) -> Function {
+    let v2 = ["environment", "serviceConfig", "buildConfig"]
+        .iter()
+        .any(|key| spec.get(key).is_some());
+    match v2 {
+        true => function_v2(ctx, spec),
+        false => function_v1(ctx, spec),
+    }
+}
+
+fn function_v1(ctx: &mut Ctx<'_>, spec: &Node) -> Function {
+    let event_trigger = ctx.map(spec, "eventTrigger").and_then(|t| {
+        let event_type = ctx.string_at(t, "eventType")?;
+        // REST writes `failurePolicy: {retry: {}}`; Config Connector a boolean.
+        let retry = match t.get("failurePolicy") {
+            Some(policy) if policy.as_map().is_some() => policy.get("retry").is_some(),
+            Some(_) => ctx.bool(t, "failurePolicy").unwrap_or(false),
+            None => false,
+        };
+        Some(At {
+            value: FunctionTrigger {
+                event_type: event_type.value,
+                resource: reference(ctx, t, "resource", "resourceRef").map(|r| r.value),
+                retry,
+                ..FunctionTrigger::default()
+            },
+            loc: event_type.loc,
+        })
+    });
+    Function {
+        generation: 1,
+        event_trigger,
+        env: located_map(ctx, spec, "environmentVariables"),
+        max_instances: ctx.int(spec, "maxInstances"),
+        ingress: ctx.string(spec, "ingressSettings"),
+        public: None,
+    }
+}
+
+fn function_v2(ctx: &mut Ctx<'_>, spec: &Node) -> Function {
+    let event_trigger = ctx.map(spec, "eventTrigger").and_then(|t| {
+        let event_type = ctx.string_at(t, "eventType")?;
+        Some(At {
+            value: FunctionTrigger {
+                event_type: event_type.value,
+                resource: None,
+                filters: event_filters(ctx, t),
+                topic: ctx.string(t, "pubsubTopic"),
+                retry: ctx.string(t, "retryPolicy").as_deref() == Some("RETRY_POLICY_RETRY"),
+            },
+            loc: event_type.loc,
+        })
+    });
+    let generation = match ctx.string(spec, "environment").as_deref() {
+        Some("GEN_1") => 1,
+        _ => 2,
+    };
+    let mut function = Function {
+        generation,
+        event_trigger,
+        ..Function::default()
+    };
+    if let Some(config) = ctx.map(spec, "serviceConfig") {
+        function.env = located_map(ctx, config, "environmentVariables");
+        function.max_instances = ctx.int(config, "maxInstanceCount");
+        function.ingress = ctx.string(config, "ingressSettings");
+    }
+    function
+}
+
+/// A map of string values, each with where it is written: environment values may name
+/// topics or URLs, and the edges they give point there.
+fn located_map(ctx: &mut Ctx<'_>, map: &Node, key: &str) -> Vec<At<(String, String)>> {
+    let Some(node) = ctx.map(map, key) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, v) in node.as_map().unwrap_or_default() {
+        match (k.as_str(), v.as_str()) {
+            (Some(name), Some(value)) => out.push(At {
+                value: (name.to_string(), value.to_string()),
+                loc: ctx.loc(v),
+            }),
+            (Some(_), None) if v.is_null() => {}
+            (Some(name), None) => ctx.invalid(
+                v,
+                format!("`{key}.{name}` should be a string, found {}", v.kind_name()),
+            ),
+            (None, _) => ctx.invalid(k, format!("a key of `{key}` should be a string")),
+        }
+    }
+    out
 }

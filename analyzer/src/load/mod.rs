@@ -1,9 +1,11 @@
 //! Loaders: text → model + findings. Loading never fails as a whole: every file gives
 //! what could be read and a finding, with file and line, for everything that could not.
 //!
-//! Documents are recognised by their content, never by their file name.
+//! Documents are recognised by their content, never by their file name (a `.ndjson` or
+//! `.jsonl` name only says how the file splits into documents: one JSON value a line).
 
 mod app_engine;
+mod asset;
 mod config_connector;
 mod ctx;
 mod gcloud;
@@ -87,7 +89,11 @@ fn load_checked(
         ));
     }
     let mut resources = Vec::new();
-    let (docs, errors) = tree::parse(text, *limits);
+    let ndjson = asset::is_ndjson(path, text);
+    let (docs, errors) = match ndjson {
+        true => asset::parse_lines(text, *limits),
+        false => tree::parse(text, *limits),
+    };
     for error in errors {
         ctx.report(Diagnostic::new(
             RuleId::ParseError,
@@ -102,8 +108,14 @@ fn load_checked(
             "the file is empty",
         ));
     }
-    for doc in &docs {
-        load_document(&mut ctx, path, doc, &mut resources);
+    match (ndjson, docs.first()) {
+        // The records of newline-delimited JSON are one list, as `--format=json` prints it.
+        (true, Some(first)) => load_list(&mut ctx, path, first, &docs, &mut resources),
+        _ => {
+            for doc in &docs {
+                load_document(&mut ctx, path, doc, &mut resources);
+            }
+        }
     }
     Loaded {
         resources,
@@ -127,24 +139,12 @@ fn read_document(ctx: &mut Ctx<'_>, path: &str, doc: &Node, out: &mut Vec<Resour
         ),
         // `gcloud ... list --format=json` prints an array of resources.
         Value::Seq(items) if !items.is_empty() && items.iter().all(|i| i.as_map().is_some()) => {
-            let (before, mark) = (out.len(), ctx.mark());
-            for item in items {
-                load_document(ctx, path, item, out);
-            }
-            // A list of other things (a BigQuery schema, a config array) is one skipped
-            // document, not one per item.
-            if out.len() == before && items.len() > 1 && ctx.only_skipped_since(mark) {
-                ctx.forget_since(mark);
-                let why = format!(
-                    "is a list of {} objects none of which is a resource Baton reads",
-                    items.len()
-                );
-                unrecognized(ctx, doc, why);
-            }
+            load_list(ctx, path, doc, items, out)
         }
         Value::Map(_) => {
             let before = out.len();
-            let recognised = config_connector::load(ctx, doc, out)
+            let recognised = asset::load(ctx, doc, out)
+                || config_connector::load(ctx, doc, out)
                 || app_engine::load(ctx, doc, out)
                 || gcloud::load(ctx, doc, out)
                 || workflow::load_definition(ctx, doc, path, out);
@@ -164,6 +164,23 @@ fn read_document(ctx: &mut Ctx<'_>, path: &str, doc: &Node, out: &mut Vec<Resour
                 doc.kind_name()
             ),
         ),
+    }
+}
+
+/// Loads each item of a list; `at` is where the list is, for the one finding a list of
+/// other things (a BigQuery schema, a config array) gets instead of one per item.
+fn load_list(ctx: &mut Ctx<'_>, path: &str, at: &Node, items: &[Node], out: &mut Vec<Resource>) {
+    let (before, mark) = (out.len(), ctx.mark());
+    for item in items {
+        load_document(ctx, path, item, out);
+    }
+    if out.len() == before && items.len() > 1 && ctx.only_skipped_since(mark) {
+        ctx.forget_since(mark);
+        let why = format!(
+            "is a list of {} objects none of which is a resource Baton reads",
+            items.len()
+        );
+        unrecognized(ctx, at, why);
     }
 }
 

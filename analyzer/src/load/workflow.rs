@@ -78,6 +78,7 @@ pub fn from_definition(ctx: &mut Ctx<'_>, doc: &Node, name: &str) -> Option<Reso
         loc: ctx.loc(doc),
         kind: ResourceKind::Workflow(workflow),
         terraform: None,
+        settings_known: true,
     })
 }
 

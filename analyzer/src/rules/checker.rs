@@ -47,6 +47,7 @@ pub(crate) fn run(
     mut findings: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     let config = analysis.config;
+    let loaded = findings.len();
     for &rule in RuleId::ALL {
         let Some(check) = rule.meta().check else {
             continue;
@@ -59,6 +60,14 @@ pub(crate) fn run(
             });
         }
     }
+    // A resource known only by its name (an asset search result) has settings nobody has
+    // read: findings about it would be guesses.
+    let checked = findings.split_off(loaded);
+    findings.extend(
+        checked
+            .into_iter()
+            .filter(|d| !about_unread_settings(analysis, d)),
+    );
     findings.retain(|d| config.is_enabled(d.rule));
     let mut suppressions = Suppressions::new(files);
     findings.retain(|d| !suppressions.silences(d));
@@ -72,4 +81,16 @@ pub(crate) fn run(
     }
     findings.sort_by(|a, b| (a.loc, a.rule, &a.message).cmp(&(b.loc, b.rule, &b.message)));
     findings
+}
+
+/// Whether `d` is about a resource whose settings the input does not give.
+fn about_unread_settings(analysis: &Analysis<'_>, d: &Diagnostic) -> bool {
+    let resource = match d.subject {
+        crate::diagnostic::Subject::Resource(id) => Some(id),
+        crate::diagnostic::Subject::Node(n) => analysis.graph.node(n).resource,
+        _ => None,
+    };
+    resource
+        .and_then(|id| analysis.workspace.resource(id))
+        .is_some_and(|r| !r.settings_known)
 }

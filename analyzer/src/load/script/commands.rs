@@ -380,6 +380,7 @@ impl<'t> Reader<'t> {
                 loc: self.loc(d.at),
                 kind,
                 terraform: None,
+                settings_known: true,
             });
             out.settings.push(settings(&d.flags));
             out.sources.push(d.source.clone());

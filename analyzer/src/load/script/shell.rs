@@ -587,7 +587,11 @@ impl Parser<'_> {
                 self.skip_balanced(b'(', b')');
                 // Up to the closing `)`, or to the end of an unterminated substitution.
                 let closed = self.i > body_start && self.s.get(self.i - 1) == Some(&b')');
-                let end = if closed { self.i - 1 } else { self.i.min(self.s.len()) };
+                let end = if closed {
+                    self.i - 1
+                } else {
+                    self.i.min(self.s.len())
+                };
                 let body = self.text.get(body_start..end).unwrap_or("");
                 Some(self.substitution(body, body_start))
             }

@@ -269,6 +269,7 @@ impl<'a> Reader<'_, 'a> {
                 address,
                 name: partial,
             }),
+            settings_known: true,
         })
     }
 
