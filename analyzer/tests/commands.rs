@@ -341,3 +341,53 @@ fn hostile_scripts() {
         assert!(report.workspace.resources.len() <= 100_001);
     }
 }
+
+/// Corpus cases, each reduced to its core: a later `config set` does not move earlier
+/// resources; a workflow destination keeps its location when the project is unknown; Cloud
+/// Build's `--source` is relative to the repository's root; the same unknown expression
+/// names the same resource; the older `--matching-criteria` spelling is read.
+#[test]
+fn corpus_cases() {
+    let report = analyze(&files(&[(
+        "a/README.md",
+        "```bash\ngcloud config set project p2\ngcloud pubsub topics create t\ngcloud config set project p1\ngcloud pubsub subscriptions create s --topic=projects/p2/topics/t\n```\n",
+    )]));
+    has_edges(&report, &["topic:t -deliver-> subscription:s"]);
+    let topic = report
+        .workspace
+        .resources
+        .iter()
+        .find(|r| r.name == "t")
+        .unwrap();
+    assert_eq!(topic.project.as_deref(), Some("p2"));
+
+    let report = analyze(&files(&[(
+        "b/setup.sh",
+        "gcloud workflows deploy w --location=us-central1 --source=w.yaml\ngcloud eventarc triggers create t --location=us --destination-workflow=w --destination-workflow-location=us-central1 --event-filters=type=google.cloud.storage.object.v1.finalized --event-filters=bucket=b\n",
+    ), ("b/w.yaml", WORKFLOW)]));
+    has_edges(&report, &["trigger:t -deliver-> workflow:w"]);
+    let found = rules(&report);
+    assert!(
+        !found
+            .iter()
+            .any(|(r, _, _)| *r == "unknown-target" || *r == "untriggered-workflow"),
+        "{found:?}"
+    );
+
+    let report = analyze(&files(&[
+        ("repo/ci/cloudbuild.yaml", "steps:\n- name: gcr.io/cloud-builders/gcloud\n  args: ['workflows', 'deploy', 'w', '--source', 'ci/w.yaml']\n"),
+        ("repo/ci/w.yaml", WORKFLOW),
+        ("repo/README.md", "Run `gcloud builds submit`.\n"),
+    ]));
+    let ResourceKind::Workflow(w) = &report.workspace.resources[0].kind else {
+        panic!("not a workflow")
+    };
+    assert_eq!(w.subworkflows.len(), 1);
+    assert_eq!(report.workspace.resources.len(), 1, "w.yaml is w's source");
+
+    let report = analyze(&files(&[(
+        "c/setup.sh",
+        "P=$(gcloud config get-value project)\ngsutil mb gs://$P-in\ngcloud beta eventarc triggers create t --location=eu --destination-run-service=s --matching-criteria=type=google.cloud.storage.object.v1.finalized --matching-criteria=bucket=$P-in\n",
+    )]));
+    has_edges(&report, &["event-source:{project}-in -event-> trigger:t"]);
+}

@@ -13,20 +13,27 @@ use crate::source::Loc;
 use crate::Workspace;
 use petgraph::graph::NodeIndex;
 
-/// How a resource's names are read: configuration is literal; Terraform writes what it could
-/// not evaluate as `{expression}`, and a name with such a part may be another Terraform
-/// resource's alias.
+/// How a resource's names are read: configuration is literal; Terraform and scripts write
+/// what they could not evaluate as `{expression}`, and a name with such a part may be another
+/// resource's alias (the same expression, written where that resource is made).
 #[derive(Clone, Copy)]
 struct Names<'r> {
     /// The referrer's Terraform root, for Terraform input.
     terraform: Option<&'r str>,
+    /// Where aliases are looked up: the Terraform root, or for a resource that names no
+    /// project, its folder (as the nodes of both are told apart).
+    origin: Option<&'r str>,
 }
 
-impl Names<'_> {
-    fn of(resource: &Resource) -> Names<'_> {
-        Names {
-            terraform: resource.terraform.as_ref().map(|t| t.root.as_str()),
-        }
+impl<'r> Names<'r> {
+    fn of(resource: &'r Resource, workspace: &'r Workspace) -> Names<'r> {
+        let terraform = resource.terraform.as_ref().map(|t| t.root.as_str());
+        let origin = match (terraform, &resource.project) {
+            (Some(root), _) => Some(root),
+            (None, None) => Some(workspace.folder(resource.loc.file)),
+            (None, Some(_)) => None,
+        };
+        Names { terraform, origin }
     }
 
     /// A name with `{...}` parts (Terraform's, or a script's unknown variables) is a template.
@@ -37,14 +44,13 @@ impl Names<'_> {
         }
     }
 
-    /// The node of `kind` a partly unknown Terraform name stands for.
+    /// The node of `kind` a partly unknown name stands for.
     fn alias(self, graph: &Graph, kind: NodeKind, text: &str) -> Option<NodeIndex> {
-        let root = self.terraform?;
         if !text.contains('{') {
             return None;
         }
-        graph
-            .aliased(Some(root), kind, text)
+        self.origin
+            .and_then(|origin| graph.aliased(Some(origin), kind, text))
             .or_else(|| graph.aliased(None, kind, text))
     }
 
@@ -82,12 +88,12 @@ pub fn declare(graph: &mut Graph, workspace: &Workspace) {
         let n = match resource.kind {
             ResourceKind::Bucket => {
                 let mut key = NodeKey::global(kind, resource.name.clone());
-                // Bucket names are global, but one only `apply` knows is its root's own.
-                key.origin = resource
-                    .terraform
-                    .as_ref()
-                    .filter(|t| t.name.is_some())
-                    .map(|t| t.root.clone());
+                // Bucket names are global, but one only `apply` (or a script's caller) knows
+                // is its root's or folder's own.
+                key.origin = match &resource.terraform {
+                    Some(t) => t.name.is_some().then(|| t.root.clone()),
+                    None => resource.name.contains('{').then(|| folder.to_string()),
+                };
                 graph.define(key, id, resource.loc)
             }
             _ => match twin(graph, workspace, resource, kind, folder) {
@@ -105,6 +111,10 @@ pub fn declare(graph: &mut Graph, workspace: &Workspace) {
                 }
             },
         };
+        // A name with unknown parts is written the same way where the resource is used.
+        if resource.terraform.is_none() && resource.name.contains('{') {
+            graph.alias(n, &resource.name);
+        }
         if let Some(terraform) = &resource.terraform {
             if let Some(name) = &terraform.name {
                 graph.alias(n, name);
@@ -156,7 +166,7 @@ fn twin(
 
 pub fn connect(graph: &mut Graph, workspace: &Workspace) {
     for (i, resource) in workspace.resources.iter().enumerate() {
-        let names = Names::of(resource);
+        let names = Names::of(resource, workspace);
         if let ResourceKind::Notification(notification) = &resource.kind {
             connect_notification(graph, resource, notification, names);
             continue;

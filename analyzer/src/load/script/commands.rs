@@ -172,7 +172,6 @@ pub(crate) struct Reader<'t> {
     pub file: FileId,
     pub text: &'t str,
     pub index: &'t LineIndex,
-    pub config: &'t HashMap<String, String>,
     env_files: EnvFiles<'t>,
     definitions: Vec<Definition>,
 }
@@ -182,14 +181,12 @@ impl<'t> Reader<'t> {
         file: FileId,
         text: &'t str,
         index: &'t LineIndex,
-        config: &'t HashMap<String, String>,
         env_files: EnvFiles<'t>,
     ) -> Reader<'t> {
         Reader {
             file,
             text,
             index,
-            config,
             env_files,
             definitions: Vec::new(),
         }
@@ -264,7 +261,7 @@ impl<'t> Reader<'t> {
                 _ => return,
             };
         for name in names {
-            self.define(kind, create, name, &line, first.at);
+            self.define(kind, create, name, &line, first.at, &invocation.config);
         }
     }
 
@@ -292,7 +289,15 @@ impl<'t> Reader<'t> {
         line.positional.iter().skip(skip + index).copied().collect()
     }
 
-    fn define(&mut self, kind: Kind, create: bool, name: &Arg, line: &Line<'_>, at: usize) {
+    fn define(
+        &mut self,
+        kind: Kind,
+        create: bool,
+        name: &Arg,
+        line: &Line<'_>,
+        at: usize,
+        config: &HashMap<String, String>,
+    ) {
         let flag = |n: &str| {
             line.flags
                 .iter()
@@ -300,7 +305,7 @@ impl<'t> Reader<'t> {
                 .find(|(f, _, _)| f == n)
                 .and_then(|(_, v, _)| v.map(|v| value_of(n, v)))
         };
-        let config = |key: &str| self.config.get(key).cloned();
+        let config = |key: &str| config.get(key).cloned();
         let raw = name.text.trim_start_matches("gs://").trim_end_matches('/');
         let parsed = super::super::parse_resource_name(raw);
         let name_text = parsed.id.to_string();
@@ -451,12 +456,14 @@ impl<'t> Reader<'t> {
 
     fn trigger(&self, d: &Definition) -> Trigger {
         let mut event_filters = Vec::new();
+        // `--matching-criteria` is the older (beta) spelling of `--event-filters`.
         for (flag, operator) in [
             ("event-filters", None),
+            ("matching-criteria", None),
             ("event-filters-path-pattern", Some("match-path-pattern")),
         ] {
             for filters in self.all(d, flag) {
-                for pair in filters.value.split(',') {
+                for pair in list(&filters.value, ",") {
                     if let Some((attribute, value)) = pair.split_once('=') {
                         event_filters.push(EventFilter {
                             attribute: attribute.trim().to_string(),
@@ -474,6 +481,7 @@ impl<'t> Reader<'t> {
                     region: self
                         .last(d, "destination-run-region")
                         .map(|r| r.value)
+                        .filter(|r| !r.contains('{'))
                         .or_else(|| d.location.clone()),
                     path: self.last(d, "destination-run-path").map(|p| p.value),
                 },
@@ -483,10 +491,16 @@ impl<'t> Reader<'t> {
             let location = self
                 .last(d, "destination-workflow-location")
                 .map(|l| l.value)
+                .filter(|l| !l.contains('{'))
                 .or_else(|| d.location.clone());
-            let value = match (location, &d.project) {
-                (Some(l), Some(p)) if !workflow.value.contains('/') => {
-                    format!("projects/{p}/locations/{l}/workflows/{}", workflow.value)
+            // The workflow's own location, even where the project is not known.
+            let project = d.project.as_deref().unwrap_or("{project}");
+            let value = match location {
+                Some(l) if !workflow.value.contains('/') => {
+                    format!(
+                        "projects/{project}/locations/{l}/workflows/{}",
+                        workflow.value
+                    )
                 }
                 _ => workflow.value,
             };
@@ -775,7 +789,7 @@ impl<'t> Reader<'t> {
             let mut event_type = String::new();
             let mut rest = Vec::new();
             for filters in &filters {
-                for pair in filters.value.split(',') {
+                for pair in list(&filters.value, ",") {
                     let Some((attribute, value)) = pair.split_once('=') else {
                         continue;
                     };
@@ -816,7 +830,12 @@ impl<'t> Reader<'t> {
         let mut event_types: Vec<String> = self
             .all(d, "event-types")
             .into_iter()
-            .flat_map(|e| e.value.split(',').map(str::to_string).collect::<Vec<_>>())
+            .flat_map(|e| {
+                list(&e.value, ",")
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         event_types.extend(self.all(d, "e").into_iter().map(|e| e.value));
         Some(Notification {
@@ -854,13 +873,34 @@ fn settings(flags: &[Flag]) -> Vec<(String, String)> {
     out
 }
 
+/// `text` split at `separator`, but not inside a `{...}` mark of an unknown value (whose text
+/// is an expression that may hold the separator).
+fn list<'a>(text: &'a str, separator: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (i, c) in text.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ if depth == 0 && text[i..].starts_with(separator) && i >= start => {
+                out.push(&text[start..i]);
+                start = i + separator.len();
+            }
+            _ => {}
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
 /// `K=V,K2=V2`, or with gcloud's custom delimiter `^:^K=V:K2=V2`.
 fn env_pairs(text: &str) -> Vec<(String, String)> {
     let (delimiter, rest) = match text.strip_prefix('^').and_then(|t| t.split_once('^')) {
         Some((d, rest)) if !d.is_empty() => (d.to_string(), rest),
         _ => (",".to_string(), text),
     };
-    rest.split(delimiter.as_str())
+    list(rest, &delimiter)
+        .into_iter()
         .filter_map(|pair| {
             let (k, v) = pair.split_once('=')?;
             Some((k.trim().to_string(), v.to_string()))
@@ -870,7 +910,8 @@ fn env_pairs(text: &str) -> Vec<(String, String)> {
 
 /// `key:value,key:value` (queue overrides).
 fn key_values(text: &str, separator: char) -> HashMap<String, String> {
-    text.split(',')
+    list(text, ",")
+        .into_iter()
         .filter_map(|pair| {
             let (k, v) = pair.split_once(separator)?;
             Some((k.trim().to_ascii_lowercase(), v.trim().to_string()))
@@ -898,7 +939,7 @@ mod tests {
         let env_file = |path: &str| {
             (path == "env.yaml").then(|| vec![("FROM_FILE".to_string(), "yes".to_string())])
         };
-        let mut reader = Reader::new(FileId(0), script, &index, &runner.config, &env_file);
+        let mut reader = Reader::new(FileId(0), script, &index, &env_file);
         for invocation in &runner.out {
             reader.invocation(invocation);
         }

@@ -41,12 +41,24 @@ struct Files<'f> {
 }
 
 impl Files<'_> {
+    /// The file a command names: relative to the script's folder, or to a folder above it
+    /// (Cloud Build and many scripts run from the repository's root).
     fn find(&self, folder: &str, path: &str) -> Option<usize> {
         let path = path.trim_matches(['"', '\'']);
         if path.contains('{') || path.is_empty() {
             return None;
         }
-        self.by_path.get(&join(folder, path)).copied()
+        let mut folder = folder.to_string();
+        loop {
+            if let Some(&i) = self.by_path.get(&join(&folder, path)) {
+                return Some(i);
+            }
+            match folder.rsplit_once('/') {
+                Some((parent, _)) => folder = parent.to_string(),
+                None if !folder.is_empty() => folder.clear(),
+                None => return None,
+            }
+        }
     }
 }
 
@@ -91,7 +103,7 @@ pub(crate) fn load(files: &[SourceFile], limits: &Limits) -> Loaded {
         }
         let lines = LineIndex::new(&file.text);
         let env_file = |path: &str| env_file(&index, &dir, path, limits);
-        let mut reader = commands::Reader::new(id, &file.text, &lines, &runner.config, &env_file);
+        let mut reader = commands::Reader::new(id, &file.text, &lines, &env_file);
         for invocation in &runner.out {
             reader.invocation(invocation);
         }

@@ -15,6 +15,8 @@ use super::shell::{self, Item, Part, Word};
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Invocation {
     pub words: Vec<Arg>,
+    /// The `gcloud config` values when it runs (a later `config set` does not change it).
+    pub config: HashMap<String, String>,
 }
 
 /// One word of a command line and the file offset of the word it came from.
@@ -165,7 +167,10 @@ impl<'s> Runner<'s> {
                     self.config_set(&args);
                 }
                 if self.collect {
-                    self.out.push(Invocation { words: args });
+                    self.out.push(Invocation {
+                        words: args,
+                        config: self.config.clone(),
+                    });
                 }
             }
             _ => {
@@ -234,9 +239,10 @@ impl<'s> Runner<'s> {
             let value = self.part(part);
             let splits = matches!(part, Part::Var { quoted: false, .. } | Part::Subst { .. });
             vanishes &= splits && value.is_empty();
-            let mut pieces = value.split_whitespace();
+            let pieces = blank_separated(&value);
+            let mut pieces = pieces.into_iter();
             match pieces.next() {
-                Some(first) if splits && !value.starts_with('{') => {
+                Some(first) if splits => {
                     if let Some(last) = fields.last_mut() {
                         last.push_str(first);
                     }
@@ -304,6 +310,32 @@ impl<'s> Runner<'s> {
             _ => unknown(),
         }
     }
+}
+
+/// `value` split at blanks, except inside a `{...}` mark of an unknown value (whose text is
+/// the expression, and stays one piece).
+fn blank_separated(value: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut depth = 0usize;
+    let mut start: Option<usize> = None;
+    for (i, c) in value.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            c if c.is_whitespace() && depth == 0 => {
+                if let Some(s) = start.take() {
+                    pieces.push(&value[s..i]);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        start.get_or_insert(i);
+    }
+    if let Some(s) = start {
+        pieces.push(&value[s..]);
+    }
+    pieces
 }
 
 /// The value a `gcloud ... describe|get-value` prints, where it names a resource.
@@ -451,6 +483,16 @@ mod tests {
                 "gcloud pubsub topics create e",
                 "gcloud run deploy s",
             ]
+        );
+    }
+
+    #[test]
+    fn unknown_values_are_not_split() {
+        assert_eq!(
+            lines(
+                "K=`date +\"%H %M\"`\nS=sub-$K\ngcloud pubsub subscriptions create $S --topic t\n"
+            ),
+            ["gcloud pubsub subscriptions create sub-{$(date +\"%H %M\")} --topic t"]
         );
     }
 
