@@ -417,8 +417,8 @@ fn bad_locations(repo: &str, files: &[SourceFile], report: &Report) -> Vec<Strin
 /// Nodes and edges of the whole corpus when this test was last updated: more is fine, fewer
 /// means something stopped being drawn (or, for nodes, that two were rightly merged: then
 /// lower the figure and say why in the commit).
-const NODES_TODAY: usize = 312;
-const EDGES_TODAY: usize = 199;
+const NODES_TODAY: usize = 315;
+const EDGES_TODAY: usize = 207;
 
 #[test]
 fn every_repository_loads_without_panic_and_every_location_is_a_line_read() {

@@ -96,7 +96,7 @@ pub fn load(files: &[SourceFile], limits: &Limits) -> Workspace {
         .settings
         .into_iter()
         .enumerate()
-        .map(|(i, settings)| (ResourceId::new(base + i), settings))
+        .filter_map(|(i, settings)| Some((ResourceId::new(base + i), settings?)))
         .collect();
     workspace.resources.extend(scripts.resources);
     workspace.diagnostics.extend(scripts.diagnostics);

@@ -393,6 +393,8 @@ pub struct Queue {
     pub app_engine_target: Option<At<String>>,
     /// App Engine pull queue: nothing is dispatched.
     pub pull: bool,
+    /// The URLs of tasks that commands create on it (`gcloud tasks create-http-task --url`).
+    pub tasks: Vec<At<Push>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]

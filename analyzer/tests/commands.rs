@@ -391,3 +391,39 @@ fn corpus_cases() {
     )]));
     has_edges(&report, &["event-source:{project}-in -event-> trigger:t"]);
 }
+
+/// Tasks created by a command give their queue a target and a use; a service starts a
+/// workflow named in an env var that says it is one; sibling samples creating the same bucket
+/// do not conflict, and neither do two `deploy`s.
+#[test]
+fn tasks_workflow_names_and_siblings() {
+    let report = analyze(&files(&[
+        (
+            "q/setup.sh",
+            "gcloud tasks queues create work --location=eu\ngcloud tasks create-http-task --queue=work --location=eu --url=https://worker.example.com/run --oidc-service-account-email=a@b.iam.gserviceaccount.com\ngcloud workflows deploy orders --location=eu --source=w.yaml\ngcloud run deploy api --region=eu --set-env-vars=WORKFLOW_NAME=orders\n",
+        ),
+        ("q/w.yaml", WORKFLOW),
+        ("samples/v1/README.md", "```bash\ngsutil mb -l eu gs://shared-input\n```\n"),
+        ("samples/v2/README.md", "```bash\ngsutil mb -l us gs://shared-input\n```\n"),
+        ("deploy/a.sh", "gcloud run deploy app --region=eu --max-instances=1\n"),
+        ("deploy/b.sh", "gcloud run deploy app --region=eu --max-instances=5\n"),
+    ]));
+    has_edges(
+        &report,
+        &[
+            "queue:work -dispatch-> external:worker.example.com",
+            "service:api -start-execution-> workflow:orders",
+        ],
+    );
+    let found = rules(&report);
+    for rule in [
+        "unused-queue",
+        "untriggered-workflow",
+        "conflicting-definition",
+    ] {
+        assert!(
+            !found.iter().any(|(r, _, _)| *r == rule),
+            "{rule}: {found:?}"
+        );
+    }
+}

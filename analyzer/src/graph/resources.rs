@@ -232,8 +232,19 @@ pub fn connect(graph: &mut Graph, workspace: &Workspace) {
                     let mut edge = Edge::new(EdgeKind::Dispatch, loc, "");
                     edge.attempts = attempts;
                     graph.connect(from, to, edge);
-                } else if let Some(audience) = queue.audience.as_ref().filter(|_| !queue.pull) {
-                    // Tasks name their own URL; the one their tokens are for is a good guess.
+                }
+                // Tasks that commands create name their own URL.
+                for task in &queue.tasks {
+                    let url = &task.value.endpoint;
+                    let to = graph.url_node(from, url, url, task.loc);
+                    let mut edge = Edge::new(EdgeKind::Dispatch, task.loc, "task");
+                    edge.attempts = attempts;
+                    edge.auth = Some(task.value.auth);
+                    graph.connect(from, to, edge);
+                }
+                // Otherwise tasks name their own URL: the one their tokens are for is a guess.
+                let unknown = target.is_none() && queue.tasks.is_empty() && !queue.pull;
+                if let Some(audience) = queue.audience.as_ref().filter(|_| unknown) {
                     let to = soft_target(graph, from, names, &audience.value, audience.loc)
                         .filter(|&to| graph.node(to).kind != NodeKind::Topic);
                     if let Some(to) = to {
@@ -323,7 +334,15 @@ fn node_kind(kind: &ResourceKind) -> Option<NodeKind> {
 fn connect_env(graph: &mut Graph, from: NodeIndex, names: Names<'_>, env: &[At<(String, String)>]) {
     for env in env {
         let (name, value) = &env.value;
-        if let Some(to) = soft_target(graph, from, names, value, env.loc) {
+        // A bare name is a workflow only where the variable says so (`WORKFLOW_NAME=orders`).
+        let workflow = name
+            .to_ascii_uppercase()
+            .contains("WORKFLOW")
+            .then(|| names.parse(NodeKind::Workflow, value.trim()))
+            .flatten()
+            .filter(|_| !value.contains('/'))
+            .and_then(|target| graph.defined_target(from, &target));
+        if let Some(to) = workflow.or_else(|| soft_target(graph, from, names, value, env.loc)) {
             let kind = match graph.graph[to].kind {
                 NodeKind::Topic => EdgeKind::Publish,
                 NodeKind::Queue => EdgeKind::Enqueue,

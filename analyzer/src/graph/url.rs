@@ -148,8 +148,15 @@ fn run_service_template(host: &str) -> Option<Target> {
     Some(Target::known(NodeKind::Service, service, None, region))
 }
 
-/// `europe-west1-my-project` → (`europe-west1`, `my-project`): regions are `word-wordN`.
+/// `europe-west1-my-project` → (`europe-west1`, `my-project`): regions are `word-wordN`; a
+/// region not known statically (`{region}-my-project`) still leaves the project.
 fn region_and_project(text: &str) -> (Option<&str>, Option<&str>) {
+    if let Some((_, project)) = text.strip_prefix('{').and_then(|t| t.split_once("}-")) {
+        return (
+            None,
+            Some(project).filter(|p| !p.is_empty() && is_static(p)),
+        );
+    }
     let mut parts = text.splitn(3, '-');
     let (Some(area), Some(zone), Some(project)) = (parts.next(), parts.next(), parts.next()) else {
         return (None, None);
@@ -204,6 +211,19 @@ mod tests {
         assert_eq!(
             classify("https://x.run.app"),
             UrlTarget::External("x.run.app".into())
+        );
+    }
+
+    #[test]
+    fn a_function_url_with_an_unknown_region_keeps_its_project() {
+        assert_eq!(
+            classify("https://{region}-acme.cloudfunctions.net/labeler"),
+            UrlTarget::Function(Target::known(
+                NodeKind::Function,
+                "labeler",
+                Some("acme"),
+                None
+            ))
         );
     }
 

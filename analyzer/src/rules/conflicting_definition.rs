@@ -7,11 +7,12 @@ pub const RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "a resource created twice by gcloud commands with different settings",
     docs: r#"## What it finds
-Two `gcloud ... create` (or `deploy`) commands in the input, in one script or in a script and
-a README, that create the same resource (same kind, name, project and location) with
-different flags: a queue created with `--max-attempts=5` in `deploy.sh` and with
-`--max-attempts=10` in the README. The same command repeated (an alternative shown twice, a
-re-run) and `update` commands are not conflicts.
+Two `gcloud ... create` commands in the input, in one script or in a script and a README of
+the same folder (or one above it), that create the same resource (same kind, name, project
+and location) with different flags: a queue created with `--max-attempts=5` in `deploy.sh`
+and with `--max-attempts=10` in the README. The same command repeated (an alternative shown
+twice, a re-run), `update` commands and `deploy` commands (which create or update) are not
+conflicts, nor are sibling samples that each create the resource.
 
 ## Why it matters
 Whichever command runs first wins: the second `create` fails with "already exists", and the
@@ -53,7 +54,14 @@ fn check(cx: &mut Checker<'_>) {
         let Some(&(_, first, first_settings)) = created.first() else {
             continue;
         };
+        let folder = |r: &crate::model::Resource| workspace.folder(r.loc.file);
         for &(id, resource, settings) in &created[1..] {
+            // Two samples side by side that create the same (global) bucket are alternatives,
+            // not one repository creating it twice.
+            let (a, b) = (folder(first), folder(resource));
+            if !(a.starts_with(b) || b.starts_with(a)) {
+                continue;
+            }
             let differences = differences(first_settings, settings);
             if differences.is_empty() {
                 continue;

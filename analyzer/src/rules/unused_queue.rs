@@ -45,7 +45,12 @@ fn check(cx: &mut Checker<'_>) {
         if node.kind != NodeKind::Queue || !graph.is_defined(n) {
             continue;
         }
-        if !graph.edges_in(n).any(|(_, e)| e.kind == EdgeKind::Enqueue) {
+        // Tasks a command creates (`gcloud tasks create-http-task`) are enqueued by a person.
+        let from_commands = node
+            .resource
+            .and_then(|id| analysis.workspace.resource(id))
+            .is_some_and(|r| matches!(&r.kind, crate::model::ResourceKind::Queue(q) if !q.tasks.is_empty()));
+        if !from_commands && !graph.edges_in(n).any(|(_, e)| e.kind == EdgeKind::Enqueue) {
             cx.on_node(
                 n,
                 format!(

@@ -116,6 +116,10 @@ struct Definition {
     commands: usize,
     /// `--source` of `workflows deploy`: the file, resolved by the caller.
     source: Option<(String, usize)>,
+    /// Made by a `create` (not by `deploy` or `update`).
+    created: bool,
+    /// Tasks created on a queue.
+    tasks: Vec<At<Push>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -158,8 +162,9 @@ impl Kind {
 #[derive(Default)]
 pub(crate) struct Defined {
     pub resources: Vec<Resource>,
-    /// For each resource: its settings as written (flag, value), to compare definitions.
-    pub settings: Vec<Vec<(String, String)>>,
+    /// For each resource a `create` made (not `deploy`, which also updates): its settings as
+    /// written (flag, value), to compare two creations.
+    pub settings: Vec<Option<Vec<(String, String)>>>,
     /// For each workflow resource: the `--source` file's path as written and where.
     pub sources: Vec<Option<(String, usize)>>,
 }
@@ -248,6 +253,10 @@ impl<'t> Reader<'t> {
                 ("gcloud", ["functions", "deploy", ..]) => {
                     (Kind::Function, false, self.names(&line, 2))
                 }
+                ("gcloud", ["tasks", "create-http-task", ..]) => {
+                    self.task(&line, &invocation.config);
+                    return;
+                }
                 ("gcloud", ["storage", "buckets", "create", ..]) => {
                     (Kind::Bucket, true, self.names_all(&line, 3))
                 }
@@ -263,6 +272,62 @@ impl<'t> Reader<'t> {
         for name in names {
             self.define(kind, create, name, &line, first.at, &invocation.config);
         }
+    }
+
+    /// `tasks create-http-task --queue=Q --url=U`: a task on a queue this file defines.
+    fn task(&mut self, line: &Line<'_>, config: &HashMap<String, String>) {
+        let flag = |n: &str| {
+            line.flags
+                .iter()
+                .rev()
+                .find(|(f, _, _)| f == n)
+                .and_then(|(_, v, w)| v.map(|v| (value_of(n, v), w.at)))
+        };
+        let (Some((queue, _)), Some((url, at))) = (flag("queue"), flag("url")) else {
+            return;
+        };
+        let parsed = super::super::parse_resource_name(&queue);
+        let location = flag("location")
+            .map(|(l, _)| l)
+            .or_else(|| parsed.location.map(str::to_string));
+        let project = flag("project")
+            .map(|(p, _)| p)
+            .or_else(|| parsed.project.map(str::to_string))
+            .or_else(|| config.get("project").cloned());
+        let name = parsed.id.to_string();
+        let auth = match () {
+            _ if line
+                .flags
+                .iter()
+                .any(|(f, _, _)| f == "oidc-service-account-email") =>
+            {
+                Auth::Oidc
+            }
+            _ if line
+                .flags
+                .iter()
+                .any(|(f, _, _)| f == "oauth-service-account-email") =>
+            {
+                Auth::OAuth
+            }
+            _ => Auth::None,
+        };
+        let loc = self.loc(at);
+        let Some(d) = self.definitions.iter_mut().rev().find(|d| {
+            d.kind == Kind::Queue
+                && d.name == name
+                && (project.is_none() || d.project == project)
+                && (location.is_none() || d.location == location)
+        }) else {
+            return;
+        };
+        d.tasks.push(At {
+            value: Push {
+                endpoint: url,
+                auth,
+            },
+            loc,
+        });
     }
 
     /// The resource name at `index` of the positional words (the first after the command).
@@ -369,6 +434,8 @@ impl<'t> Reader<'t> {
             flags,
             commands: 0,
             source,
+            created: create,
+            tasks: Vec::new(),
         });
     }
 
@@ -387,7 +454,7 @@ impl<'t> Reader<'t> {
                 terraform: None,
                 settings_known: true,
             });
-            out.settings.push(settings(&d.flags));
+            out.settings.push(d.created.then(|| settings(&d.flags)));
             out.sources.push(d.source.clone());
         }
         out
@@ -573,6 +640,7 @@ impl<'t> Reader<'t> {
             })
         });
         queue.audience = self.last(d, "http-oidc-token-audience-override");
+        queue.tasks = d.tasks.clone();
         queue.app_engine_target = self.last(d, "routing-override").and_then(|o| {
             Some(At {
                 value: key_values(&o.value, ':').get("service")?.clone(),
@@ -1035,6 +1103,7 @@ mod tests {
         assert_eq!(env, [("A", "1"), ("B", "3")]);
         assert_eq!(s.public, None);
         assert_ne!(d.settings[3], d.settings[4]);
+        assert_eq!(d.settings[0], None, "`run deploy` creates or updates");
     }
 
     #[test]

@@ -23,8 +23,8 @@ use super::terraform::module::{join, normalize};
 pub(crate) struct Loaded {
     pub resources: Vec<Resource>,
     pub diagnostics: Vec<Diagnostic>,
-    /// For each resource, its settings as written (to compare two definitions of one).
-    pub settings: Vec<Vec<(String, String)>>,
+    /// For each resource a `create` made, its settings as written (to compare two creations).
+    pub settings: Vec<Option<Vec<(String, String)>>>,
     /// Files read here (Cloud Build and Actions YAML, workflow sources): not loaded again.
     pub consumed: HashSet<FileId>,
 }
