@@ -608,3 +608,22 @@ fn second_generation_urls_in_every_form_reach_the_function() {
         assert!(edges.contains(&edge), "{edge} not in {edges:#?}");
     }
 }
+
+/// A Config Connector bulk export: buckets, their notifications and queues are read too.
+#[test]
+fn bulk_export_buckets_notifications_and_queues() {
+    let report = analyze_fixtures(&["bulk-export-krm.yaml"]);
+    assert!(
+        edges(&report.graph).contains("event-source:media-in -event-> topic:uploads@media"),
+        "{:?}",
+        edges(&report.graph)
+    );
+    match &resource(&report, "resize").kind {
+        ResourceKind::Queue(q) => {
+            assert_eq!(q.retry.max_attempts.as_ref().map(|a| a.value), Some(-1));
+            assert_eq!(q.max_concurrent_dispatches, Some(10));
+        }
+        other => panic!("{}", other.label()),
+    }
+    assert!(rules(&report, RuleId::UnrecognizedDocument).is_empty());
+}

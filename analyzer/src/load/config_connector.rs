@@ -24,6 +24,9 @@ pub fn load(ctx: &mut Ctx<'_>, doc: &Node, out: &mut Vec<Resource>) -> bool {
             | "RunService"
             | "RunJob"
             | "CloudFunctionsFunction"
+            | "CloudTasksQueue"
+            | "StorageBucket"
+            | "StorageNotification"
             | "WorkflowsWorkflow"
     ) {
         unrecognized(
@@ -57,6 +60,28 @@ pub fn load(ctx: &mut Ctx<'_>, doc: &Node, out: &mut Vec<Resource>) -> bool {
         "RunJob" => ResourceKind::RunJob(gcloud::run_job(ctx, spec)),
         // The first generation only: Config Connector has no kind for the second.
         "CloudFunctionsFunction" => ResourceKind::Function(gcloud::function(ctx, spec)),
+        "CloudTasksQueue" => ResourceKind::Queue(gcloud::queue(ctx, spec)),
+        "StorageBucket" => ResourceKind::Bucket,
+        "StorageNotification" => {
+            let (Some(bucket), Some(topic)) = (
+                gcloud::reference(ctx, spec, "bucket", "bucketRef"),
+                gcloud::reference(ctx, spec, "topic", "topicRef"),
+            ) else {
+                ctx.invalid(doc, "the `StorageNotification` names no bucket or no topic");
+                return true;
+            };
+            let event_types = ctx
+                .seq(spec, "eventTypes")
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|t| t.as_str().map(str::to_string))
+                .collect();
+            ResourceKind::Notification(Notification {
+                bucket,
+                topic,
+                event_types,
+            })
+        }
         _ => {
             let Some(source) = spec.get("sourceContents") else {
                 ctx.invalid(doc, "the `WorkflowsWorkflow` has no `spec.sourceContents`");
