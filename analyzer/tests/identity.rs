@@ -270,3 +270,42 @@ fn unqualified_definitions_in_two_folders_are_two_nodes_and_a_reference_prefers_
     assert_eq!(graph.node(to).origin.as_deref(), Some("dev"));
     assert!(ambiguous(&report).is_empty());
 }
+
+/// A resource whose name holds an unknown part (`${uniqueId}`), described in two files, is
+/// still the one resource a reference with that same name means.
+#[test]
+fn a_templated_name_defined_twice_is_still_found() {
+    let topic = |folder: &str| {
+        SourceFile::new(
+            format!("{folder}/topic.yaml"),
+            "apiVersion: pubsub.cnrm.cloud.google.com/v1beta1\nkind: PubSubTopic\nmetadata:\n  annotations:\n    cnrm.cloud.google.com/project-id: ${projectId}\n  name: orders-${uniqueId}\n",
+        )
+    };
+    let subscription = SourceFile::new(
+        "a/subscription.yaml",
+        "apiVersion: pubsub.cnrm.cloud.google.com/v1beta1\nkind: PubSubSubscription\nmetadata:\n  annotations:\n    cnrm.cloud.google.com/project-id: ${projectId}\n  name: audit-${uniqueId}\nspec:\n  topicRef:\n    name: orders-${uniqueId}\n",
+    );
+    let report = analyze(&[topic("a"), topic("b"), subscription]);
+    let graph = &report.graph;
+    let delivers = graph
+        .graph
+        .edge_indices()
+        .filter(|&e| graph.graph[e].kind == EdgeKind::Deliver)
+        .count();
+    assert_eq!(delivers, 1);
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|d| d.rule != RuleId::TopicWithoutSubscribers),
+        "{:?}",
+        report.findings
+    );
+    assert_eq!(
+        graph
+            .nodes()
+            .filter(|&n| graph.node(n).kind == NodeKind::Unresolved)
+            .count(),
+        0
+    );
+}

@@ -410,10 +410,11 @@ impl Graph {
     /// Registers `text` as another name of the Terraform resource node `n`.
     pub(crate) fn alias(&mut self, n: NodeIndex, text: &str) {
         let kind = self.graph[n].kind;
-        self.aliases
-            .entry((kind, text.to_string()))
-            .or_default()
-            .push(n);
+        let nodes = self.aliases.entry((kind, text.to_string())).or_default();
+        // A node defined twice (two files describe one resource) is still one candidate.
+        if !nodes.contains(&n) {
+            nodes.push(n);
+        }
     }
 
     /// The one node of `kind` that `text` is an alias of, among those of `origin` (the
