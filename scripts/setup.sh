@@ -44,6 +44,11 @@ if [ "${1:-}" = --test ]; then
     step "installing chromium and chromium-driver"
     apt_install chromium chromium-driver
   fi
+  # The YAML differential test's oracle: libyaml itself, through PyYAML.
+  if ! python3 -c 'import yaml; assert yaml.__with_libyaml__' 2>/dev/null; then
+    step "installing python3-yaml (libyaml, the YAML test's oracle)"
+    apt_install python3-yaml
+  fi
   cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
   cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 fi

@@ -96,27 +96,11 @@ pub fn from_source(ctx: &mut Ctx<'_>, source: &Node) -> Option<Workflow> {
     };
     let host = source.pos;
     // A `|` block maps line for line onto the host file; other styles (quoted strings with
-    // `\n` escapes) cannot, so their positions all point at the string itself. Neither can a
-    // block in a file with a lone `\r`: YAML ends a block line there, positions do not.
-    // The scalar starts at its first content line, which sets the block's indentation.
-    let line_for_line = scalar.literal_block && !has_lone_carriage_return(ctx.text);
-    let indent = block_indent(ctx.text, host.line);
-    // Blank lines before the first content line belong to the text but not to the scalar's
-    // position, which is that first content line.
-    let leading_blank = scalar
-        .text
-        .split('\n')
-        .take_while(|line| line.trim_start_matches(' ').is_empty())
-        .count();
-    let first_line = host
-        .line
-        .saturating_sub(u32::try_from(leading_blank).unwrap_or(u32::MAX));
-    let remap = |pos: Pos| {
-        if line_for_line {
-            Pos::new(first_line + pos.line - 1, pos.column + indent)
-        } else {
-            host
-        }
+    // `\n` escapes) cannot, so their positions all point at the string itself.
+    let origin = tree::literal_block_origin(ctx.text, source);
+    let remap = |pos: Pos| match origin {
+        Some((first_line, indent)) => Pos::new(first_line + pos.line - 1, pos.column + indent),
+        None => host,
     };
     let (docs, errors) = tree::parse(&scalar.text, ctx.limits);
     for error in errors {
@@ -181,18 +165,6 @@ pub(crate) fn from_text(
         loc: at,
     });
     Some(workflow)
-}
-
-/// True when `text` has a `\r` that is not part of a `\r\n`.
-fn has_lone_carriage_return(text: &str) -> bool {
-    text.match_indices('\r')
-        .any(|(i, _)| !text[i + 1..].starts_with('\n'))
-}
-
-/// Leading spaces of a 1-based line of `text`.
-fn block_indent(text: &str, line: u32) -> u32 {
-    let line = crate::source::line_text(text, line).unwrap_or("");
-    u32::try_from(line.len() - line.trim_start_matches(' ').len()).unwrap_or(0)
 }
 
 /// Names a workflow after its file: `image-pipeline.workflows.yaml` → `image-pipeline`;

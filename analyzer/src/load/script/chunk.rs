@@ -313,11 +313,10 @@ fn scalar(chunk: &mut Chunk, text: &str, index: &LineIndex, node: &Node) {
     let Value::Scalar(s) = &node.value else {
         return;
     };
-    if s.literal_block {
-        let indent = block_indent(text, node.pos.line);
+    if let Some((first_line, indent)) = tree::literal_block_origin(text, node) {
         for (k, (_, line)) in lines(&s.text).enumerate() {
-            let line_no = node.pos.line + u32::try_from(k).unwrap_or(u32::MAX);
-            let at = index.offset(text, Pos::new(line_no, 1)) + indent;
+            let line_no = first_line.saturating_add(u32::try_from(k).unwrap_or(u32::MAX));
+            let at = index.offset(text, Pos::new(line_no, 1)) + indent as usize;
             chunk.push(at.min(text.len()), line);
             chunk.text.push('\n');
         }
@@ -325,13 +324,6 @@ fn scalar(chunk: &mut Chunk, text: &str, index: &LineIndex, node: &Node) {
         chunk.push(index.offset(text, node.pos), &s.text);
         chunk.text.push('\n');
     }
-}
-
-/// The indentation of a block scalar's first line.
-fn block_indent(text: &str, line: u32) -> usize {
-    text.lines()
-        .nth(line.saturating_sub(1) as usize)
-        .map_or(0, |l| l.len() - l.trim_start_matches(' ').len())
 }
 
 /// Steps run by the gcloud builder (its default entrypoint, or `entrypoint: gcloud`) are one

@@ -1,4 +1,4 @@
-//! A small located data tree built from `saphyr-parser` events.
+//! A small located data tree built from libyaml's events.
 //!
 //! YAML and JSON both parse into [`Node`]s that remember their line and column, which
 //! `serde`-based YAML crates cannot do. Scalars keep their source text: the loaders decide
@@ -6,11 +6,13 @@
 //! named `1` keeps its name. Building is iterative and bounded (depth, alias expansion),
 //! so hostile input gives an error instead of a stack overflow or a memory blow-up.
 
+mod libyaml;
+
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle};
+use libyaml::{Event, Mark, Style};
 
-use crate::source::Pos;
+use crate::source::{LineIndex, Pos};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -51,32 +53,37 @@ pub fn parse(text: &str, limits: Limits) -> (Vec<Node>, Vec<SyntaxError>) {
         limits,
         stack: Vec::new(),
         anchors: HashMap::new(),
+        anchor_lines: HashMap::new(),
         alias_nodes: 0,
         docs: Vec::new(),
         errors: Vec::new(),
     };
     let lines = LineMap::new(text);
-    for event in Parser::new_from_str(text) {
+    for event in libyaml::Parser::new(text) {
         match event {
-            Ok((event, span)) => {
-                let pos = lines.pos(span.start.line(), span.start.col());
-                if let Err(error) = builder.event(event, pos) {
+            Ok((event, mark)) => {
+                if let Err(error) = builder.event(event, lines.pos(mark)) {
                     builder.errors.push(error);
                     break;
                 }
             }
             Err(error) => {
-                let marker = error.marker();
-                let pos = lines.pos(marker.line(), marker.col());
-                let message = match error.info() {
-                    // saphyr-parser counts flow nesting (`[`, `{`) in a `u8`.
-                    "recursion limit exceeded" => {
-                        "`[` and `{` nested deeper than 255 levels, the YAML parser's limit"
-                            .to_string()
+                let pos = match error.mark {
+                    Some(mark) => lines.pos(mark),
+                    // libyaml counts the offset in the text after a byte-order mark.
+                    None => {
+                        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+                        let pos = LineIndex::new(text).pos(text, error.offset + bom);
+                        match (bom, pos.line) {
+                            (3, 1) => Pos::new(1, pos.column.saturating_sub(1)),
+                            _ => pos,
+                        }
                     }
-                    info => info.to_string(),
                 };
-                builder.errors.push(SyntaxError { pos, message });
+                builder.errors.push(SyntaxError {
+                    pos,
+                    message: error.message,
+                });
                 break;
             }
         }
@@ -88,11 +95,10 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Saphyr's positions turned into the lines every other part of Baton counts (the CLI, the
-/// app, SARIF snippets, suppression comments): those end at `\n` only, while saphyr follows
-/// YAML and also ends a line at a lone `\r`, so a file with lone `\r`s got findings on lines
-/// past its end. For each of saphyr's lines: its line and the column its first character is
-/// at. (Saphyr's character index cannot be used instead: it counts bytes after a comment.)
+/// libyaml's positions turned into the lines every other part of Baton counts (the CLI, the
+/// app, SARIF snippets, suppression comments): those end at `\n` only, while libyaml follows
+/// YAML 1.1 and also ends a line at a lone `\r`, NEL, LS and PS. For each of libyaml's lines:
+/// its line and the column its first character is at.
 struct LineMap(Vec<(u32, u32)>);
 
 impl LineMap {
@@ -112,22 +118,28 @@ impl LineMap {
                     column = column.saturating_add(1);
                     starts.push((line, column));
                 }
+                '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                    column = column.saturating_add(1);
+                    starts.push((line, column));
+                }
+                // libyaml skips a byte-order mark and does not count it.
+                '\u{feff}' if line == 1 && column == 0 => {}
                 _ => column = column.saturating_add(1),
             }
         }
         LineMap(starts)
     }
 
-    /// The position of saphyr's 1-based `line` and 0-based `col`.
-    fn pos(&self, line: usize, col: usize) -> Pos {
-        match self.0.get(line.wrapping_sub(1)) {
-            Some(&(line, offset)) => Pos::new(line, offset.saturating_add(to_u32(col + 1))),
-            // Past the last line (saphyr places some errors at the end of the input there):
-            // as far past the last line here.
+    /// The position of libyaml's 0-based line and column.
+    fn pos(&self, mark: Mark) -> Pos {
+        let column = to_u32(mark.column.saturating_add(1));
+        match self.0.get(mark.line) {
+            Some(&(line, offset)) => Pos::new(line, offset.saturating_add(column)),
+            // Past the last line: as far past the last line here.
             None => {
                 let (last, _) = self.0.last().copied().unwrap_or((1, 0));
-                let past = to_u32(line.saturating_sub(self.0.len()));
-                Pos::new(last.saturating_add(past), to_u32(col + 1))
+                let past = to_u32(mark.line.saturating_add(1).saturating_sub(self.0.len()));
+                Pos::new(last.saturating_add(past), column)
             }
         }
     }
@@ -136,12 +148,12 @@ impl LineMap {
 enum Frame {
     Seq {
         pos: Pos,
-        anchor: usize,
+        anchor: Option<String>,
         items: Vec<Node>,
     },
     Map {
         pos: Pos,
-        anchor: usize,
+        anchor: Option<String>,
         entries: Vec<(Node, Node)>,
         key: Option<Node>,
         /// Scalar keys and their lines, once the map is big enough for a linear search to
@@ -157,20 +169,41 @@ struct Builder {
     limits: Limits,
     stack: Vec<Frame>,
     /// Each anchored node with its node count and its height (nesting levels of lists and maps).
-    anchors: HashMap<usize, (Node, NodeSize)>,
+    anchors: HashMap<String, (Node, NodeSize)>,
+    /// The line of each anchor of the document so far (complete or not).
+    anchor_lines: HashMap<String, u32>,
     alias_nodes: usize,
     docs: Vec<Node>,
     errors: Vec<SyntaxError>,
 }
 
 impl Builder {
-    fn event(&mut self, event: Event<'_>, pos: Pos) -> Result<(), SyntaxError> {
+    fn event(&mut self, event: Event, pos: Pos) -> Result<(), SyntaxError> {
+        if let Event::Scalar {
+            anchor: Some(name), ..
+        }
+        | Event::SequenceStart { anchor: Some(name) }
+        | Event::MappingStart { anchor: Some(name) } = &event
+        {
+            // libyaml (like PyYAML) rejects an anchor defined twice in one document, though
+            // YAML 1.2 allows it.
+            if let Some(first) = self.anchor_lines.insert(name.clone(), pos.line) {
+                return Err(SyntaxError {
+                    pos,
+                    message: format!("anchor `&{name}` is defined twice (first at line {first})"),
+                });
+            }
+        }
         match event {
-            Event::Scalar(text, style, anchor, _tag) => {
+            Event::Scalar {
+                text,
+                style,
+                anchor,
+            } => {
                 let scalar = Scalar {
-                    text: text.into_owned(),
-                    plain: style == ScalarStyle::Plain,
-                    literal_block: style == ScalarStyle::Literal,
+                    text,
+                    plain: style == Style::Plain,
+                    literal_block: style == Style::Literal,
                 };
                 self.finish(
                     Node {
@@ -180,7 +213,7 @@ impl Builder {
                     anchor,
                 )
             }
-            Event::SequenceStart(anchor, _) => self.open(
+            Event::SequenceStart { anchor } => self.open(
                 Frame::Seq {
                     pos,
                     anchor,
@@ -188,7 +221,7 @@ impl Builder {
                 },
                 pos,
             ),
-            Event::MappingStart(anchor, _) => self.open(
+            Event::MappingStart { anchor } => self.open(
                 Frame::Map {
                     pos,
                     anchor,
@@ -198,7 +231,7 @@ impl Builder {
                 },
                 pos,
             ),
-            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
+            Event::End => match self.stack.pop() {
                 Some(Frame::Seq { pos, anchor, items }) => self.finish(
                     Node {
                         pos,
@@ -220,11 +253,11 @@ impl Builder {
                 ),
                 None => Ok(()),
             },
-            Event::Alias(id) => {
-                let Some((node, size)) = self.anchors.get(&id) else {
+            Event::Alias(name) => {
+                let Some((node, size)) = self.anchors.get(&name) else {
                     return Err(SyntaxError {
                         pos,
-                        message: "alias refers to an unknown anchor".into(),
+                        message: format!("alias `*{name}` refers to no anchor before it"),
                     });
                 };
                 self.alias_nodes += size.count;
@@ -246,13 +279,14 @@ impl Builder {
                     });
                 }
                 let node = node.clone();
-                self.finish(node, 0)
+                self.finish(node, None)
             }
-            Event::DocumentStart(_) => {
+            Event::DocumentStart => {
                 self.anchors.clear();
+                self.anchor_lines.clear();
                 Ok(())
             }
-            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => Ok(()),
+            Event::Other => Ok(()),
         }
     }
 
@@ -271,8 +305,8 @@ impl Builder {
     }
 
     /// Attaches a completed node to its parent, or ends the document.
-    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
-        if anchor != 0 {
+    fn finish(&mut self, node: Node, anchor: Option<String>) -> Result<(), SyntaxError> {
+        if let Some(anchor) = anchor {
             // Anchors copy their node; nested anchors would copy it again at every level, so
             // the copies count against the same budget as alias expansion.
             let size = node_size(&node);
@@ -514,6 +548,44 @@ impl Node {
             }
         }
     }
+}
+
+/// Where the lines of a `|` block scalar are in `text`, the file `node` was parsed from: the
+/// file line of the block's first line (the one after the `|`) and the block's indentation.
+/// A block maps line for line onto the file, so a position in its text is one in the file;
+/// `None` when it does not (another style, or a line break that ends YAML's lines but not the
+/// file's: a lone `\r`, NEL, LS or PS).
+pub fn literal_block_origin(text: &str, node: &Node) -> Option<(u32, u32)> {
+    let Value::Scalar(s) = &node.value else {
+        return None;
+    };
+    if !s.literal_block {
+        return None;
+    }
+    let first_line = node.pos.line.saturating_add(1);
+    let file_lines: Vec<&str> = text
+        .split('\n')
+        .skip(first_line as usize - 1)
+        .take(s.text.split('\n').count())
+        .collect();
+    let yaml_only_break = |l: &&str| {
+        l.trim_end_matches('\r').contains('\r') || l.contains(['\u{85}', '\u{2028}', '\u{2029}'])
+    };
+    if file_lines.iter().any(yaml_only_break) {
+        return None;
+    }
+    // The indentation is the file line's minus the text line's, on the first line with
+    // content (an indentation indicator, `|2`, may leave spaces in the text).
+    let leading = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let indent = s
+        .text
+        .split('\n')
+        .zip(&file_lines)
+        .find(|(l, _)| !l.trim_start_matches(' ').is_empty())
+        .map_or(0, |(l, file_line)| {
+            leading(file_line).saturating_sub(leading(l))
+        });
+    Some((first_line, to_u32(indent)))
 }
 
 impl Scalar {
