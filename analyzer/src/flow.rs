@@ -100,6 +100,8 @@ pub enum CallKind {
     Expression,
     /// `retry: {predicate: ${name}}`.
     RetryPredicate,
+    /// `retry: ${http.default_retry}`.
+    RetryPolicy,
 }
 
 /// A call of a function or subworkflow by name.
@@ -488,18 +490,24 @@ impl<'a> Builder<'a, '_> {
                         self.body(inline, index, &t.body, succ, &protected);
                     }
                 }
-                if let Some(Retry::Custom(RetryPolicy {
-                    predicate: Some(p), ..
-                })) = &t.retry
-                {
-                    if !p.value.contains('.') {
-                        self.calls.push(CallSite {
-                            callee: p.value.clone(),
-                            kind: CallKind::RetryPredicate,
-                            loc: p.loc,
-                            step: index,
-                        });
+                let named = match &t.retry {
+                    Some(Retry::Custom(RetryPolicy {
+                        predicate: Some(p), ..
+                    })) => Some((p, CallKind::RetryPredicate)),
+                    // A policy is a library name (`http.default_retry`); a plain name is a
+                    // variable holding a policy map.
+                    Some(Retry::Policy(p)) if p.value.contains('.') => {
+                        Some((p, CallKind::RetryPolicy))
                     }
+                    _ => None,
+                };
+                if let Some((p, kind)) = named {
+                    self.calls.push(CallSite {
+                        callee: p.value.trim().to_string(),
+                        kind,
+                        loc: p.loc,
+                        step: index,
+                    });
                 }
             }
         }

@@ -16,6 +16,7 @@ mod expr;
 pub mod flow;
 pub mod graph;
 pub mod layout;
+pub mod library;
 pub mod limits;
 mod load;
 pub mod metrics;

@@ -73,6 +73,8 @@ catalog! {
     MisplacedJump: misplaced_jump,
     DuplicateStep: duplicate_step,
     UndefinedSubworkflow: undefined_subworkflow,
+    UnknownFunction: unknown_function,
+    BlockingCallInExpression: blocking_call_in_expression,
     UnusedSubworkflow: unused_subworkflow,
     InfiniteLoop: infinite_loop,
     UnknownTarget: unknown_target,
