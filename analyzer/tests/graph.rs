@@ -306,6 +306,116 @@ main:
     assert_eq!(got, want);
 }
 
+/// A connector result that describes a service or function is where the workflow's later
+/// calls and tasks go (the course lab's `services.get` → `${info.uri}`); calling a function,
+/// pulling a subscription and running a job name their resource; a Cloud Run URL of a
+/// service that is not loaded is that service, in both `run.app` forms.
+#[test]
+fn connectors_resolve_what_they_read_and_name_what_they_use() {
+    let graph = graph_of(&[(
+        "w.yaml",
+        r#"
+main:
+  steps:
+    - init:
+        assign:
+          - projectId: ${sys.get_env("GOOGLE_CLOUD_PROJECT_ID")}
+          - location: ${sys.get_env("GOOGLE_CLOUD_LOCATION")}
+          - serviceName: create-thumbnail
+    - getService:
+        call: googleapis.run.v2.projects.locations.services.get
+        args:
+          name: ${"projects/" + projectId + "/locations/" + location + "/services/" + serviceName}
+        result: serviceInfo
+    - queueTask:
+        call: googleapis.cloudtasks.v2.projects.locations.queues.tasks.create
+        args:
+          parent: projects/demo/locations/europe-west1/queues/thumbnails
+          body:
+            task:
+              httpRequest:
+                url: ${serviceInfo.uri}
+    - getV1:
+        call: googleapis.run.v1.namespaces.services.get
+        args:
+          name: namespaces/demo/services/resizer
+          location: europe-west1
+        result: v1Info
+    - callV1:
+        call: http.post
+        args: {url: '${v1Info.status.url + "/resize"}'}
+    - getFunction:
+        call: googleapis.cloudfunctions.v2.projects.locations.functions.get
+        args: {name: projects/demo/locations/us-central1/functions/tagger}
+        result: fn
+    - callFunction:
+        call: http.post
+        args: {url: '${fn.serviceConfig.uri}'}
+    - callDirect:
+        call: googleapis.cloudfunctions.v1.projects.locations.functions.call
+        args: {name: projects/demo/locations/us-central1/functions/scorer}
+    - pull:
+        call: googleapis.pubsub.v1.projects.subscriptions.pull
+        args: {subscription: projects/demo/subscriptions/inbox, body: {maxMessages: 1}}
+    - runJob:
+        call: googleapis.cloudscheduler.v1.projects.locations.jobs.run
+        args: {name: projects/demo/locations/europe-west1/jobs/nightly}
+    - hashForm:
+        call: http.get
+        args: {url: https://billing-abc123def4-ew.a.run.app/x}
+    - numberForm:
+        call: http.get
+        args: {url: https://orders-123456789012.europe-west1.run.app/y}
+"#,
+    )]);
+    let got = edges(&graph);
+    let want: BTreeSet<_> = [
+        (
+            "workflow:w",
+            "enqueue",
+            "queue:thumbnails@demo/europe-west1",
+        ),
+        (
+            "queue:thumbnails@demo/europe-west1",
+            "dispatch",
+            "service:create-thumbnail",
+        ),
+        ("workflow:w", "sync-call", "google-api:run.googleapis.com"),
+        ("workflow:w", "sync-call", "service:resizer@-/europe-west1"),
+        (
+            "workflow:w",
+            "sync-call",
+            "google-api:cloudfunctions.googleapis.com",
+        ),
+        (
+            "workflow:w",
+            "sync-call",
+            "function:tagger@demo/us-central1",
+        ),
+        (
+            "workflow:w",
+            "sync-call",
+            "function:scorer@demo/us-central1",
+        ),
+        ("subscription:inbox@demo", "deliver", "workflow:w"),
+        (
+            "workflow:w",
+            "start-execution",
+            "job:nightly@demo/europe-west1",
+        ),
+        ("workflow:w", "sync-call", "service:billing"),
+        (
+            "workflow:w",
+            "sync-call",
+            "service:orders@123456789012/europe-west1",
+        ),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), *b, c.to_string()))
+    .collect();
+    assert_eq!(got, want);
+}
+
 /// Every edge a workflow step makes names that step exactly (subworkflow and index), so the
 /// app attaches it to the right one of two steps with one name.
 #[test]

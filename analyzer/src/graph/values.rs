@@ -1,12 +1,15 @@
 //! What string a workflow value can hold, statically (../shared/docs/formats.md §1.8): string literals, `+`
 //! concatenation, variables assigned literally anywhere in the workflow, parameter defaults and
-//! `sys.get_env`. Flow-insensitive on purpose: a variable assigned several values yields every
-//! one of them, so a call gets an edge to each place it may go.
+//! `sys.get_env`, and the URL in the result of a connector call that reads a Cloud Run service
+//! or a Cloud Function (`googleapis.run.v2.projects.locations.services.get` → `result.uri`).
+//! Flow-insensitive on purpose: a variable assigned several values yields every one of them,
+//! so a call gets an edge to each place it may go.
 //!
 //! A result is a template: the parts that cannot be known are `{expression}` placeholders.
 
 use std::collections::HashMap;
 
+use super::url::{is_static, segment_after};
 use crate::expr::expression;
 use crate::model::{visit_steps, StepKind, Workflow};
 use crate::tree::{Node, Value};
@@ -33,28 +36,92 @@ impl Template {
 /// The assignments of one workflow.
 pub struct Values<'a> {
     vars: HashMap<String, Vec<&'a Node>>,
+    /// Results of connector calls that read a service or function, by result variable.
+    described: HashMap<String, Vec<Described<'a>>>,
     env: &'a [(String, String)],
+}
+
+/// What reads a Cloud Run service or a Cloud Function, and where its result holds the URL
+/// the service or function is reached at.
+const DESCRIBERS: &[(&str, &str, Reached)] = &[
+    (
+        "googleapis.run.v2.projects.locations.services.get",
+        "uri",
+        Reached::Service,
+    ),
+    (
+        "googleapis.run.v1.namespaces.services.get",
+        "status.url",
+        Reached::Service,
+    ),
+    (
+        "googleapis.cloudfunctions.v2.projects.locations.functions.get",
+        "serviceConfig.uri",
+        Reached::Function,
+    ),
+    (
+        "googleapis.cloudfunctions.v1.projects.locations.functions.get",
+        "httpsTrigger.url",
+        Reached::Function,
+    ),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reached {
+    Service,
+    Function,
+}
+
+/// A connector call that reads a service or function: its `name` (and v1's `location`).
+struct Described<'a> {
+    field: &'static str,
+    reached: Reached,
+    name: &'a Node,
+    location: Option<&'a Node>,
 }
 
 impl<'a> Values<'a> {
     pub fn new(workflow: &'a Workflow) -> Values<'a> {
         let mut vars: HashMap<String, Vec<&'a Node>> = HashMap::new();
+        let mut described: HashMap<String, Vec<Described<'a>>> = HashMap::new();
         for sub in &workflow.subworkflows {
             for param in &sub.params {
                 if let Some(default) = &param.default {
                     vars.entry(param.name.clone()).or_default().push(default);
                 }
             }
-            visit_steps(&sub.steps, &mut |step| {
-                if let StepKind::Assign(assignments) = &step.body.kind {
+            visit_steps(&sub.steps, &mut |step| match &step.body.kind {
+                StepKind::Assign(assignments) => {
                     for a in assignments {
                         vars.entry(normalize(&a.target)).or_default().push(&a.value);
                     }
                 }
+                StepKind::Call(call) => {
+                    let describer = DESCRIBERS
+                        .iter()
+                        .find(|(function, _, _)| *function == call.function.value);
+                    let args = call.args.as_ref();
+                    let name = args.and_then(|a| a.get("name"));
+                    if let (Some(&(_, field, reached)), Some(result), Some(name)) =
+                        (describer, &call.result, name)
+                    {
+                        described
+                            .entry(normalize(result))
+                            .or_default()
+                            .push(Described {
+                                field,
+                                reached,
+                                name,
+                                location: args.and_then(|a| a.get("location")),
+                            });
+                    }
+                }
+                _ => {}
             });
         }
         Values {
             vars,
+            described,
             env: &workflow.env,
         }
     }
@@ -141,6 +208,20 @@ impl<'a> Values<'a> {
     /// an assigned map.
     fn lookup(&self, path: &str, depth: usize) -> Vec<String> {
         let segments: Vec<&str> = path.split('.').collect();
+        if let Some((result, field)) = path.split_once('.') {
+            let urls: Vec<String> = self
+                .described
+                .get(result)
+                .into_iter()
+                .flatten()
+                .filter(|d| d.field == field)
+                .flat_map(|d| self.reached_at(d, depth))
+                .take(MAX_CANDIDATES)
+                .collect();
+            if !urls.is_empty() {
+                return urls;
+            }
+        }
         for split in (1..=segments.len()).rev() {
             let Some(nodes) = self.vars.get(&segments[..split].join(".")) else {
                 continue;
@@ -159,6 +240,36 @@ impl<'a> Values<'a> {
             return out;
         }
         Vec::new()
+    }
+}
+
+impl Values<'_> {
+    /// The URL a read service or function is reached at, as far as its name is known: a Cloud
+    /// Run service at `https://SERVICE-{PROJECT_NUMBER}.REGION.run.app` (the form whose parts
+    /// the name gives), a function at `https://REGION-PROJECT.cloudfunctions.net/NAME`.
+    fn reached_at(&self, d: &Described<'_>, depth: usize) -> Vec<String> {
+        let location = d
+            .location
+            .and_then(|l| self.node(l, depth + 1).into_iter().next())
+            .map(|t| t.text);
+        let mut out = Vec::new();
+        for t in self.node(d.name, depth + 1) {
+            let segment = |key| segment_after(&t.text, key).map(str::to_string);
+            let region = segment("locations")
+                .or_else(|| location.clone())
+                .unwrap_or_else(|| "{location}".into());
+            let url = match d.reached {
+                Reached::Service => segment("services")
+                    .filter(|s| is_static(s))
+                    .map(|s| format!("https://{s}-{{PROJECT_NUMBER}}.{region}.run.app")),
+                Reached::Function => segment("functions").filter(|f| is_static(f)).map(|f| {
+                    let project = segment("projects").unwrap_or_else(|| "{project}".into());
+                    format!("https://{region}-{project}.cloudfunctions.net/{f}")
+                }),
+            };
+            out.extend(url);
+        }
+        out
     }
 }
 

@@ -225,6 +225,39 @@ impl<'a> Cx<'_, 'a> {
                         .connect(self.from, to, edge(EdgeKind::SyncCall, here, &label));
                 }
             }
+            // Calls the function and waits for its answer (v1's `call` method).
+            "cloudfunctions" if path.ends_with(".functions.call") => {
+                let Some(name) = arg("name") else {
+                    return self.api(api, here, edge(EdgeKind::SyncCall, here, &label));
+                };
+                for t in self.templates(name) {
+                    let to = self.named(NodeKind::Function, &t, name);
+                    self.graph
+                        .connect(self.from, to, edge(EdgeKind::SyncCall, here, &label));
+                }
+            }
+            // Pulling makes the workflow a subscriber: the subscription delivers to it.
+            "pubsub" if path.ends_with(".subscriptions.pull") => {
+                let Some(subscription) = arg("subscription") else {
+                    return self.api(api, here, edge(EdgeKind::SyncCall, here, &label));
+                };
+                for t in self.templates(subscription) {
+                    let from = self.named(NodeKind::Subscription, &t, subscription);
+                    self.graph
+                        .connect(from, self.from, edge(EdgeKind::Deliver, here, &label));
+                }
+            }
+            // Runs the job now: it fires its target without waiting for it.
+            "cloudscheduler" if path.ends_with(".jobs.run") => {
+                let Some(name) = arg("name") else {
+                    return self.api(api, here, edge(EdgeKind::SyncCall, here, &label));
+                };
+                for t in self.templates(name) {
+                    let to = self.named(NodeKind::Job, &t, name);
+                    self.graph
+                        .connect(self.from, to, edge(EdgeKind::StartExecution, here, &label));
+                }
+            }
             _ => self.api(api, here, edge(EdgeKind::SyncCall, here, &label)),
         }
     }
