@@ -8,6 +8,7 @@
 //! sync-chain = 3                   # hops
 //! retry-amplification = 50         # attempts along one path
 //! high-coupling = 8                # Ca + Ce
+//! orchestrated-components = 3      # what one workflow orchestrates alone
 //!
 //! [limits]
 //! max-file-size = "20MB"           # or a number of bytes; larger files get a parse-error
@@ -91,9 +92,10 @@ fn thresholds(value: &toml::Value, config: &mut Config) -> Result<()> {
             "sync-chain" => t.sync_chain = usize::try_from(n)?,
             "retry-amplification" => t.retry_amplification = n,
             "high-coupling" => t.high_coupling = usize::try_from(n)?,
+            "orchestrated-components" => t.orchestrated_components = usize::try_from(n)?,
             _ => {
                 return Err(format_err!(
-                    "unknown threshold `{name}` (expected sync-chain, retry-amplification or high-coupling)"
+                    "unknown threshold `{name}` (expected sync-chain, retry-amplification, high-coupling or orchestrated-components)"
                 ))
             }
         }
@@ -142,6 +144,15 @@ mod tests {
         assert!(parse("[limits]\nmax-file-size = \"big\"\n").is_err());
         assert!(parse("[limits]\nmax-file-size = -1\n").is_err());
         assert!(parse("[limits]\nmax-depth = 3\n").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn thresholds() -> Result<()> {
+        let config = parse("[thresholds]\norchestrated-components = 5\nsync-chain = 2\n")?;
+        assert_eq!(config.thresholds.orchestrated_components, 5);
+        assert_eq!(config.thresholds.sync_chain, 2);
+        assert!(parse("[thresholds]\norchestrated = 5\n").is_err());
         Ok(())
     }
 }

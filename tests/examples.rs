@@ -28,6 +28,7 @@ fn expected(example: &str) -> Option<Expected> {
     Some(match example {
         "image-pipeline" => Expected {
             findings: &[
+                ("central-orchestrator", "image-pipeline"),
                 ("hardcoded-endpoint", "init"),
                 ("single-point-of-failure", "collage"),
                 ("unreachable-step", "never_reached"),
@@ -40,6 +41,7 @@ fn expected(example: &str) -> Option<Expected> {
         // The same architecture, created by `deploy.sh`: the same findings, now on its lines.
         "gcloud-deploy" => Expected {
             findings: &[
+                ("central-orchestrator", "image-pipeline"),
                 ("hardcoded-endpoint", "init"),
                 ("single-point-of-failure", "collage"),
                 ("unreachable-step", "never_reached"),
@@ -52,6 +54,7 @@ fn expected(example: &str) -> Option<Expected> {
         "order-processing" => Expected {
             findings: &[
                 ("call-without-retry", "email_customer"),
+                ("central-orchestrator", "order-processing"),
                 ("dst-sensitive-schedule", "nightly-stock-report"),
                 ("hardcoded-endpoint", "email_customer"),
                 ("single-point-of-failure", "inventory"),

@@ -118,6 +118,8 @@ pub struct Thresholds {
     pub retry_amplification: u64,
     /// `high-coupling`: largest allowed Ca + Ce of one node.
     pub high_coupling: usize,
+    /// `central-orchestrator`: fewest components one workflow orchestrates alone for a finding.
+    pub orchestrated_components: usize,
 }
 
 impl Default for Thresholds {
@@ -126,6 +128,7 @@ impl Default for Thresholds {
             sync_chain: 3,
             retry_amplification: 50,
             high_coupling: 8,
+            orchestrated_components: 3,
         }
     }
 }

@@ -8,6 +8,7 @@
 //! from that line.
 
 mod checker;
+mod entries;
 
 pub(crate) use checker::run;
 pub use checker::Checker;
@@ -83,6 +84,7 @@ catalog! {
     UntriggeredWorkflow: untriggered_workflow,
     EventLoop: event_loop,
     SinglePointOfFailure: single_point_of_failure,
+    CentralOrchestrator: central_orchestrator,
     InvalidCron: invalid_cron,
     InvalidTimeZone: invalid_time_zone,
     DstSensitiveSchedule: dst_sensitive_schedule,
