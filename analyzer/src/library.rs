@@ -18,9 +18,9 @@ pub enum Kind {
     Connector,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Function {
-    pub name: &'static str,
+    pub name: String,
     pub kind: Kind,
     /// Not allowed inside an expression (`${http.get(...)}`): only as a `call:` step.
     pub blocking: bool,
@@ -34,30 +34,44 @@ pub struct Function {
 fn all() -> &'static [Function] {
     static ALL: OnceLock<Vec<Function>> = OnceLock::new();
     ALL.get_or_init(|| {
-        let mut all: Vec<Function> = CATALOG
-            .lines()
-            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-            .filter_map(|line| {
-                let mut fields = line.split('\t');
-                let kind = match fields.next()? {
-                    "function" => Kind::Function,
-                    "helper" => Kind::Helper,
-                    "connector" => Kind::Connector,
-                    _ => return None,
-                };
-                let name = fields.next()?;
-                let flags = fields.next().unwrap_or("-");
-                let flag = |f: &str| flags.split(',').any(|x| x == f);
-                Some(Function {
-                    name,
-                    kind,
-                    blocking: flag("blocking"),
-                    long_running: flag("long-running"),
-                    policy: flag("policy"),
-                })
-            })
-            .collect();
-        all.sort_by_key(|f| f.name);
+        let mut all = Vec::new();
+        for line in CATALOG.lines().filter(|line| !line.starts_with('#')) {
+            let mut fields = line.split('\t');
+            let (Some(kind), Some(name), Some(rest)) =
+                (fields.next(), fields.next(), fields.next())
+            else {
+                continue;
+            };
+            let kind = match kind {
+                "function" => Kind::Function,
+                "helper" => Kind::Helper,
+                // `connectors RESOURCE METHODS`: `m` blocks, `m+` also waits for its
+                // operation, `m-` does not block.
+                "connectors" => {
+                    all.extend(rest.split(' ').filter(|m| !m.is_empty()).map(|method| {
+                        let bare = method.trim_end_matches(['+', '-']);
+                        Function {
+                            name: format!("{name}.{bare}"),
+                            kind: Kind::Connector,
+                            blocking: !method.ends_with('-'),
+                            long_running: method.ends_with('+'),
+                            policy: false,
+                        }
+                    }));
+                    continue;
+                }
+                _ => continue,
+            };
+            let flag = |f: &str| rest.split(',').any(|x| x == f);
+            all.push(Function {
+                name: name.to_string(),
+                kind,
+                blocking: flag("blocking"),
+                long_running: flag("long-running"),
+                policy: flag("policy"),
+            });
+        }
+        all.sort_by(|a, b| a.name.cmp(&b.name));
         all
     })
 }
@@ -65,7 +79,7 @@ fn all() -> &'static [Function] {
 /// The library function or connector called `name`.
 pub fn lookup(name: &str) -> Option<&'static Function> {
     let all = all();
-    all.binary_search_by_key(&name, |f| f.name)
+    all.binary_search_by(|f| f.name.as_str().cmp(name))
         .ok()
         .map(|i| &all[i])
 }
@@ -111,7 +125,7 @@ pub fn suggestion(name: &str) -> Option<Suggestion> {
     let budget = (last.len() / 4).clamp(1, 2);
     let close = all
         .iter()
-        .map(|f| (strsim::osa_distance(name, f.name), f.name))
+        .map(|f| (strsim::osa_distance(name, &f.name), f.name.as_str()))
         .min()
         .filter(|&(distance, _)| distance <= budget);
     if let Some((_, found)) = close {
@@ -138,7 +152,7 @@ pub fn suggestion(name: &str) -> Option<Suggestion> {
             let parts: Vec<&str> = f.name.split('.').collect();
             let (&last, rest) = parts.split_last()?;
             (f.kind == Kind::Connector && rest.get(1) == Some(&service)).then_some((
-                f.name,
+                f.name.as_str(),
                 parts.len(),
                 last,
                 rest.to_vec(),
@@ -213,6 +227,27 @@ mod tests {
             .is_some_and(|f| f.blocking && !f.long_running));
         assert_eq!(lookup("google.pubsub.topics.publish"), None);
         assert_eq!(lookup("bool"), None);
+    }
+
+    #[test]
+    fn reads_every_entry_once() {
+        let count = |kind| all().iter().filter(|f| f.kind == kind).count();
+        let counts = (
+            count(Kind::Function),
+            count(Kind::Helper),
+            count(Kind::Connector),
+        );
+        assert_eq!(counts, (57, 9, 3221));
+        assert!(all().windows(2).all(|w| w[0].name < w[1].name));
+        let not_blocking: Vec<&str> = all()
+            .iter()
+            .filter(|f| f.kind == Kind::Connector && !f.blocking)
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(
+            not_blocking,
+            ["googleapis.secretmanager.v1.projects.secrets.versions.accessString"]
+        );
     }
 
     #[test]
