@@ -1,118 +1,169 @@
-//! Layout time on generated architectures of 300 and 1000 nodes (target: 300 nodes in well
-//! under 300 ms in the browser). Also prints the drawing's quality: edge crossings and edges
-//! drawn through a node (must be 0). Run with `cargo bench --bench layout`.
+//! Layout of hub-heavy architectures at 50, 200, 1,000, 3,000 and 10,000 nodes (flows of
+//! 160 × 40 boxes, about 1.5 edges per node, shared services called from every depth: the
+//! shape that makes layered layouts stretch and cross). For each size it prints the time, the
+//! crossings of straight lines between centres and of the drawn routes, the dummy items
+//! (how stretched the layering is), the area and aspect ratio, the edges drawn through a node
+//! and the overlapping nodes (both must be 0), and how far unchanged nodes move after one edge
+//! is added (stability, in node widths).
+//!
+//!   cargo bench --bench layout                # Baton alone
+//!   cargo bench --bench layout -- --compare   # also Graphviz dot and dagre on the same graphs
+//!   cargo bench --bench layout -- --sizes 50,200
+//!
+//! `--compare` needs `dot` (Debian `graphviz`) and dagre (`npm install --prefix .tools
+//! @dagrejs/dagre`); `scripts/layout-compare.sh` installs both and runs this.
 
 // Tests and benches fail loudly on what they did not expect.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-/// Node sizes and edges, as `layout` takes them.
-type Input = (Vec<(f64, f64)>, Vec<(usize, usize)>);
+#[path = "layout/compare.rs"]
+mod compare;
+#[path = "layout/geometry.rs"]
+mod geometry;
 
 use std::time::Instant;
 
 use baton_analyzer::layout::{layout, Layout, Options, Point};
 
+/// Node sizes and edges, as `layout` takes them.
+pub type Input = (Vec<(f64, f64)>, Vec<(usize, usize)>);
+
+/// What one layout engine drew: centres and one polyline per edge.
+pub struct Drawing {
+    pub nodes: Vec<Point>,
+    pub edges: Vec<Vec<Point>>,
+    pub width: f64,
+    pub height: f64,
+    /// Items added for long edges (the total span of the edges minus their count).
+    pub dummies: usize,
+    pub millis: f64,
+}
+
 fn main() {
-    for (name, n) in [
-        ("architecture", 300usize),
-        ("architecture", 1000),
-        ("worst case", 300),
-    ] {
-        let (sizes, edges) = if name == "worst case" {
-            worst_case(n)
-        } else {
-            architecture(n, 7)
-        };
-        let mut times = Vec::new();
-        let mut result = Layout::default();
-        for _ in 0..11 {
-            let start = Instant::now();
-            result = layout(&sizes, &edges, &Options::default());
-            times.push(start.elapsed().as_secs_f64() * 1e3);
-        }
-        times.sort_by(f64::total_cmp);
-        println!(
-            "layout, {name}: {n} nodes, {} edges: median of 11 {:.1} ms; {} crossings, {} edges through a node; {:.0} x {:.0}",
-            edges.len(),
-            times[times.len() / 2],
-            crossings(&edges, &result),
-            through_nodes(&sizes, &edges, &result),
-            result.width,
-            result.height,
-        );
-    }
-}
-
-/// A path of n nodes plus an edge from the first to every other: the edges span O(n) layers
-/// each, so the layered graph gets O(n²) dummies.
-fn worst_case(n: usize) -> Input {
-    let mut edges: Vec<(usize, usize)> = (1..n).map(|i| (i - 1, i)).collect();
-    edges.extend((2..n).map(|i| (0, i)));
-    (vec![(120.0, 36.0); n], edges)
-}
-
-/// Pairs of edges without a common endpoint whose routes cross.
-fn crossings(edges: &[(usize, usize)], result: &Layout) -> usize {
-    let mut count = 0;
-    for i in 0..edges.len() {
-        for j in i + 1..edges.len() {
-            let ((a, b), (c, d)) = (edges[i], edges[j]);
-            if a == c || a == d || b == c || b == d {
-                continue;
-            }
-            let (p, q) = (&result.edges[i].points, &result.edges[j].points);
-            if p.windows(2)
-                .any(|s| q.windows(2).any(|t| segments_cross(s[0], s[1], t[0], t[1])))
-            {
-                count += 1;
-            }
-        }
-    }
-    count
-}
-
-fn segments_cross(p1: Point, p2: Point, p3: Point, p4: Point) -> bool {
-    let side = |a: Point, b: Point, c: Point| (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
-    let (d1, d2) = (side(p3, p4, p1), side(p3, p4, p2));
-    let (d3, d4) = (side(p1, p2, p3), side(p1, p2, p4));
-    d1 * d2 < 0.0 && d3 * d4 < 0.0
-}
-
-/// Edges with a sampled point strictly inside a node other than their endpoints.
-fn through_nodes(sizes: &[(f64, f64)], edges: &[(usize, usize)], result: &Layout) -> usize {
-    edges
+    let args: Vec<String> = std::env::args().collect();
+    let compare = args.iter().any(|a| a == "--compare");
+    let sizes: Vec<usize> = args
         .iter()
-        .zip(&result.edges)
-        .filter(|((a, b), route)| {
-            route.points.windows(2).any(|s| {
-                (0..=32).any(|k| {
-                    let t = k as f64 / 32.0;
-                    let (x, y) = (
-                        s[0].x + (s[1].x - s[0].x) * t,
-                        s[0].y + (s[1].y - s[0].y) * t,
-                    );
-                    result
-                        .nodes
-                        .iter()
-                        .zip(sizes)
-                        .enumerate()
-                        .any(|(i, (c, &(w, h)))| {
-                            i != *a
-                                && i != *b
-                                && (x - c.x).abs() < w / 2.0 - 0.5
-                                && (y - c.y).abs() < h / 2.0 - 0.5
-                        })
-                })
-            })
-        })
-        .count()
+        .position(|a| a == "--sizes")
+        .and_then(|i| args.get(i + 1))
+        .map(|s| s.split(',').filter_map(|n| n.parse().ok()).collect())
+        .unwrap_or_else(|| vec![50, 200, 1000, 3000, 10_000]);
+    println!(
+        "{:>6} {:>6} {:>8} {:>10} {:>10} {:>8} {:>7} {:>7} {:>6} {:>7} {:>9}  engine",
+        "nodes",
+        "edges",
+        "ms",
+        "straight×",
+        "routed×",
+        "dummies",
+        "area M",
+        "aspect",
+        "thru",
+        "overlap",
+        "moved"
+    );
+    for &n in &sizes {
+        let input = hub_flow(n, 7);
+        let baton = run_baton(&input, n);
+        let moved = stability(&input, &baton);
+        report(&input, &baton, "baton", Some(moved));
+        if compare {
+            for (name, drawing) in compare::others(&input) {
+                match drawing {
+                    Ok(d) => {
+                        report(&input, &d, name, None);
+                        println!(
+                            "{:>6} {:>6} ratio baton/{name}: time {:.3}, routed crossings {:.2}, dummies {:.2}",
+                            "", "",
+                            baton.millis / d.millis.max(1e-9),
+                            geometry::routed_crossings(&input.1, &baton.edges) as f64
+                                / (geometry::routed_crossings(&input.1, &d.edges).max(1)) as f64,
+                            baton.dummies as f64 / d.dummies.max(1) as f64,
+                        );
+                    }
+                    Err(e) => println!("{:>6} {name}: {e}", n),
+                }
+            }
+        }
+    }
 }
 
-/// A deterministic generated architecture of about `n` nodes shaped like real ones: workflows
-/// fanning out to services, queues, topics and subscriptions, shared Google APIs (hubs), some
-/// cycles (a subscription delivering back to the workflow that caused it, services starting
-/// executions) and a few cross-system links. Returns node sizes (label-like widths) and edges.
-pub fn architecture(n: usize, seed: u64) -> Input {
+fn run_baton(input: &Input, n: usize) -> Drawing {
+    let (sizes, edges) = input;
+    let runs = match n {
+        0..=200 => 11,
+        201..=1000 => 5,
+        _ => 1,
+    };
+    let mut times = Vec::new();
+    let mut result = Layout::default();
+    for _ in 0..runs {
+        let start = Instant::now();
+        result = layout(sizes, edges, &Options::default());
+        times.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(f64::total_cmp);
+    Drawing {
+        nodes: result.nodes.clone(),
+        edges: result.edges.iter().map(|r| r.points.clone()).collect(),
+        width: result.width,
+        height: result.height,
+        dummies: result.dummies,
+        millis: times[times.len() / 2],
+    }
+}
+
+fn report(input: &Input, d: &Drawing, engine: &str, moved: Option<f64>) {
+    let (sizes, edges) = input;
+    let aspect = d.width.max(d.height) / d.width.min(d.height).max(1.0);
+    println!(
+        "{:>6} {:>6} {:>8.1} {:>10} {:>10} {:>8} {:>7.1} {:>6.1}:1 {:>6} {:>7} {:>9}  {engine}{}",
+        sizes.len(),
+        edges.len(),
+        d.millis,
+        geometry::straight_crossings(edges, &d.nodes),
+        geometry::routed_crossings(edges, &d.edges),
+        d.dummies,
+        d.width * d.height / 1e6,
+        aspect,
+        geometry::through_nodes(sizes, edges, &d.nodes, &d.edges),
+        geometry::overlaps(sizes, &d.nodes),
+        moved.map_or("-".to_string(), |m| format!("{m:.3}")),
+        if d.width > d.height { " (wide)" } else { "" },
+    );
+}
+
+/// Mean distance, in node widths, that nodes move when one edge is added between two nodes
+/// that already exist (averaged over a few such changes).
+fn stability(input: &Input, before: &Drawing) -> f64 {
+    let (sizes, edges) = input;
+    let n = sizes.len();
+    if n < 4 {
+        return 0.0;
+    }
+    let mut total = 0.0;
+    let trials = 3;
+    for t in 0..trials {
+        let mut changed = edges.clone();
+        changed.push(((t * 7919) % n, (t * 104_729 + n / 2) % n));
+        let after = layout(sizes, &changed, &Options::default());
+        let moved: f64 = before
+            .nodes
+            .iter()
+            .zip(&after.nodes)
+            .zip(sizes)
+            .map(|((a, b), (w, _))| ((a.x - b.x).hypot(a.y - b.y)) / w.max(1.0))
+            .sum();
+        total += moved / n as f64;
+    }
+    total / trials as f64
+}
+
+/// A deterministic hub-heavy flow of `n` boxes of 160 × 40: entry points start flows of
+/// steps (each node called by a recent one, so flows run deep), every node also calls a
+/// shared service with probability 1/2 (about 2 % of the nodes are such hubs, called from
+/// every depth), and a few calls go back up (cycles): about 1.5 edges per node.
+pub fn hub_flow(n: usize, seed: u64) -> Input {
     let mut state = seed
         .wrapping_mul(6364136223846793005)
         .wrapping_add(1442695040888963407);
@@ -122,75 +173,26 @@ pub fn architecture(n: usize, seed: u64) -> Input {
             .wrapping_add(1442695040888963407);
         ((state >> 33) as usize) % below.max(1)
     };
-    let mut sizes: Vec<(f64, f64)> = Vec::new();
+    let sizes = vec![(160.0, 40.0); n];
+    let hubs = (n / 50).max(2).min(n);
     let mut edges = Vec::new();
-    let add = |sizes: &mut Vec<(f64, f64)>, rand: &mut dyn FnMut(usize) -> usize| {
-        let label = 8 + rand(24);
-        sizes.push((40.0 + 7.0 * label as f64, 36.0));
-        sizes.len() - 1
-    };
-    let hubs: Vec<usize> = (0..4).map(|_| add(&mut sizes, &mut rand)).collect();
-    let mut topics: Vec<usize> = Vec::new();
-    let mut workflows: Vec<usize> = Vec::new();
-    while sizes.len() + 12 <= n.max(16) {
-        let workflow = add(&mut sizes, &mut rand);
-        let job = add(&mut sizes, &mut rand);
-        edges.push((job, workflow));
-        let source = add(&mut sizes, &mut rand);
-        let trigger = add(&mut sizes, &mut rand);
-        edges.push((source, trigger));
-        edges.push((trigger, workflow));
-        let mut services = Vec::new();
-        for _ in 0..2 + rand(3) {
-            let service = add(&mut sizes, &mut rand);
-            edges.push((workflow, service));
-            services.push(service);
+    for v in hubs..n {
+        // A new flow every 40 nodes or so; otherwise called by one of the last 30 nodes.
+        if v > hubs && rand(40) != 0 {
+            let back = 1 + rand(30.min(v - hubs));
+            edges.push((v - back, v));
         }
-        edges.push((workflow, hubs[rand(hubs.len())]));
-        let queue = add(&mut sizes, &mut rand);
-        let handler = add(&mut sizes, &mut rand);
-        edges.push((workflow, queue));
-        edges.push((queue, handler));
-        edges.push((handler, hubs[rand(hubs.len())]));
-        let topic = add(&mut sizes, &mut rand);
-        edges.push((handler, topic));
         if rand(2) == 0 {
-            // Published twice (two steps): parallel edges.
-            edges.push((handler, topic));
+            edges.push((v, rand(hubs)));
         }
-        for _ in 0..1 + rand(3) {
-            let subscription = add(&mut sizes, &mut rand);
-            edges.push((topic, subscription));
-            let target = if rand(3) == 0 {
-                workflow
-            } else {
-                services[rand(services.len())]
-            };
-            edges.push((subscription, target));
-            if rand(3) == 0 {
-                let dead_letter = add(&mut sizes, &mut rand);
-                edges.push((subscription, dead_letter));
-            }
+        if rand(50) == 0 && v > hubs + 10 {
+            edges.push((v, v - 1 - rand(10)));
         }
-        if rand(4) == 0 {
-            edges.push((services[0], workflow));
-        }
-        if rand(5) == 0 {
-            edges.push((services[0], services[0]));
-        }
-        if !topics.is_empty() && rand(3) == 0 {
-            edges.push((services[rand(services.len())], topics[rand(topics.len())]));
-        }
-        if !workflows.is_empty() && rand(4) == 0 {
-            edges.push((workflow, workflows[rand(workflows.len())]));
-        }
-        topics.push(topic);
-        workflows.push(workflow);
     }
-    while sizes.len() < n {
-        let lonely = add(&mut sizes, &mut rand);
-        if lonely > 0 && rand(2) == 0 {
-            edges.push((lonely - 1, lonely));
+    // Hubs call each other a little.
+    for h in 1..hubs {
+        if rand(3) == 0 {
+            edges.push((h, rand(h)));
         }
     }
     (sizes, edges)

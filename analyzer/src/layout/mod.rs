@@ -95,6 +95,9 @@ pub struct Layout {
     pub edges: Vec<EdgeRoute>,
     pub width: f64,
     pub height: f64,
+    /// Items inserted where edges span several layers (the total span of the edges minus
+    /// their number): how stretched the layering is, for benches.
+    pub dummies: usize,
 }
 
 /// Lays out nodes of the given `(width, height)` and the directed `edges` between them
@@ -157,6 +160,7 @@ pub fn layout(sizes: &[(f64, f64)], edges: &[(usize, usize)], options: &Options)
         edges: routes,
         width,
         height,
+        dummies: placed_components.iter().map(|p| p.dummies).sum(),
     }
 }
 
@@ -194,6 +198,7 @@ struct Placed {
     routes: Vec<PlacedRoute>,
     width: f64,
     height: f64,
+    dummies: usize,
 }
 
 fn clean(v: f64) -> f64 {
@@ -344,6 +349,7 @@ fn lay_out_component(
         routes.push((e, route, true));
     }
     Placed {
+        dummies: graph.items.len() - local_sizes.len(),
         centres: routed
             .centres
             .iter()
