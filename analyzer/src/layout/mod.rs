@@ -4,7 +4,9 @@
 //! The input is generic ([`layout`]: node sizes and directed edges as index pairs);
 //! [`interaction_layout`] is the convenience for the interaction graph. The phases are the
 //! classic ones, each in its own file: `rank.rs` reverses back edges (found by a depth-first
-//! search) and assigns layers (longest path, then sources pulled towards their successors);
+//! search) and assigns first layers (longest path, then sources pulled towards their
+//! successors), which `simplex.rs` improves to the shortest total edge span (network simplex,
+//! as dot ranks, within a linear work budget);
 //! `order.rs` inserts a dummy item per layer crossed by a long edge and reduces crossings
 //! (barycenter sweeps, adjacent swaps, best ordering kept); `place.rs` places items along each
 //! layer (repeated weighted averaging of neighbours, solved exactly under the separation
@@ -20,6 +22,7 @@ mod order;
 mod place;
 mod rank;
 mod route;
+mod simplex;
 
 use petgraph::graph::NodeIndex;
 
@@ -310,6 +313,7 @@ fn lay_out_component(
         .map(|(&(a, b), &r)| if r { (b, a) } else { (a, b) })
         .collect();
     let layers = rank::layers(local_sizes.len(), &dag);
+    let layers = simplex::rank(local_sizes.len(), &dag, &layers);
     let mut graph =
         order::LayeredGraph::build(&local_sizes, &loops_per_node, &dag, &layers, options);
     order::reduce_crossings(&mut graph);
