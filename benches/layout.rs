@@ -23,7 +23,7 @@ mod geometry;
 
 use std::time::Instant;
 
-use baton_analyzer::layout::{layout, Layout, Options, Point};
+use baton_analyzer::layout::{layout, layout_near, Layout, Options, Point, Previous};
 
 /// Node sizes and edges, as `layout` takes them.
 pub type Input = (Vec<(f64, f64)>, Vec<(usize, usize)>);
@@ -133,8 +133,9 @@ fn report(input: &Input, d: &Drawing, engine: &str, moved: Option<f64>) {
     );
 }
 
-/// Mean distance, in node widths, that nodes move when one edge is added between two nodes
-/// that already exist (averaged over a few such changes).
+/// Mean distance, in node widths, that the nodes a change does not touch move when one edge
+/// is added between two nodes that already exist and the graph is laid out again near the
+/// old drawing (averaged over a few such changes).
 fn stability(input: &Input, before: &Drawing) -> f64 {
     let (sizes, edges) = input;
     let n = sizes.len();
@@ -146,15 +147,27 @@ fn stability(input: &Input, before: &Drawing) -> f64 {
     for t in 0..trials {
         let mut changed = edges.clone();
         changed.push(((t * 7919) % n, (t * 104_729 + n / 2) % n));
-        let after = layout(sizes, &changed, &Options::default());
+        let previous = Previous {
+            nodes: before.nodes.iter().copied().map(Some).collect(),
+            routes: edges
+                .iter()
+                .copied()
+                .zip(before.edges.iter().cloned())
+                .collect(),
+        };
+        let after = layout_near(sizes, &changed, &Options::default(), &previous);
+        // The nodes the change does not touch.
+        let (a, b) = changed[changed.len() - 1];
         let moved: f64 = before
             .nodes
             .iter()
             .zip(&after.nodes)
             .zip(sizes)
-            .map(|((a, b), (w, _))| ((a.x - b.x).hypot(a.y - b.y)) / w.max(1.0))
+            .enumerate()
+            .filter(|&(i, _)| i != a && i != b)
+            .map(|(_, ((p, q), (w, _)))| ((p.x - q.x).hypot(p.y - q.y)) / w.max(1.0))
             .sum();
-        total += moved / n as f64;
+        total += moved / (n - 2) as f64;
     }
     total / trials as f64
 }

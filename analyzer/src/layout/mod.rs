@@ -107,6 +107,45 @@ pub struct Layout {
 /// (indices into `sizes`). Parallel edges get distinct routes, self-loops a loop on the side
 /// of their node.
 pub fn layout(sizes: &[(f64, f64)], edges: &[(usize, usize)], options: &Options) -> Layout {
+    layout_near(sizes, edges, options, &Previous::default())
+}
+
+/// Old routes by their edge's ends (parallel edges in order), in top-down coordinates.
+type OldRoutes = std::collections::BTreeMap<(usize, usize), Vec<Vec<(f64, f64)>>>;
+
+/// What was drawn before, in the indices of the graph laid out now.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Previous {
+    /// Where node `i` was (`None` for a node that is new).
+    pub nodes: Vec<Option<Point>>,
+    /// How edges were drawn, by their ends (`(source, target)`; parallel edges in order).
+    pub routes: Vec<((usize, usize), Vec<Point>)>,
+}
+
+impl Previous {
+    /// A layout of the same nodes and edges, as the next layout's starting point.
+    pub fn of(layout: &Layout, edges: &[(usize, usize)]) -> Previous {
+        Previous {
+            nodes: layout.nodes.iter().copied().map(Some).collect(),
+            routes: edges
+                .iter()
+                .zip(&layout.edges)
+                .map(|(&e, r)| (e, r.points.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// Like [`layout`], for a graph that was drawn before. Nodes keep their layers, their order
+/// in them and their places, and edges their course, where the change allows; components stay
+/// where they were. A redraw after a small edit moves little (the live editor and the what-if
+/// views depend on it), and an unchanged component not at all.
+pub fn layout_near(
+    sizes: &[(f64, f64)],
+    edges: &[(usize, usize)],
+    options: &Options,
+    previous: &Previous,
+) -> Layout {
     let options = sanitize_options(options);
     let n = sizes.len();
     // Work top-down: for left-right layouts swap the sizes now and the coordinates at the end.
@@ -121,16 +160,48 @@ pub fn layout(sizes: &[(f64, f64)], edges: &[(usize, usize)], options: &Options)
         })
         .collect();
     let components = components(n, edges);
+    // Hints in top-down coordinates, like everything inside.
+    let inside = |p: Point| match options.direction {
+        Direction::TopDown => (p.x, p.y),
+        Direction::LeftRight => (p.y, p.x),
+    };
+    let hints: Vec<Option<(f64, f64)>> = (0..n)
+        .map(|v| {
+            let (x, y) = inside(previous.nodes.get(v).copied().flatten()?);
+            (x.is_finite() && y.is_finite()).then_some((x, y))
+        })
+        .collect();
+    let mut old_routes = OldRoutes::new();
+    for (ends, route) in &previous.routes {
+        old_routes
+            .entry(*ends)
+            .or_default()
+            .push(route.iter().map(|&p| inside(p)).collect());
+    }
     let mut centres = vec![(0.0, 0.0); n];
     let mut routes: Vec<EdgeRoute> = vec![EdgeRoute::default(); edges.len()];
     let mut boxes = Vec::with_capacity(components.len());
     let mut placed_components = Vec::with_capacity(components.len());
+    let mut anchored = Vec::with_capacity(components.len());
+    let mut sizes_of = Vec::with_capacity(components.len());
     for component in &components {
-        let placed = lay_out_component(component, &sizes, edges, &options);
+        // A component drawn as before (all its nodes where a fresh layout puts them, up to a
+        // shift) keeps that drawing exactly; only a changed one is laid out near the old.
+        let fresh = lay_out_component(component, &sizes, edges, &options, &[], &old_routes);
+        let placed = match drawn_as_before(component, &fresh, &hints) {
+            true => fresh,
+            false => lay_out_component(component, &sizes, edges, &options, &hints, &old_routes),
+        };
+        sizes_of.push(component.nodes.len());
         boxes.push((placed.width, placed.height));
+        anchored.push(anchor(component, &placed, &hints));
         placed_components.push(placed);
     }
-    let offsets = pack(&boxes, options.component_gap);
+    let offsets = if anchored.iter().any(Option::is_some) {
+        pack_near(&boxes, &anchored, &sizes_of, options.component_gap)
+    } else {
+        pack(&boxes, options.component_gap)
+    };
     let (mut total_w, mut total_h) = (0.0f64, 0.0f64);
     for ((component, placed), &(dx, dy)) in components.iter().zip(&placed_components).zip(&offsets)
     {
@@ -283,6 +354,8 @@ fn lay_out_component(
     sizes: &[(f64, f64)],
     edges: &[(usize, usize)],
     options: &Options,
+    hints: &[Option<(f64, f64)>],
+    old_routes: &OldRoutes,
 ) -> Placed {
     let mut local = std::collections::BTreeMap::new();
     for (i, &v) in component.nodes.iter().enumerate() {
@@ -306,18 +379,58 @@ fn lay_out_component(
         })
         .collect();
 
-    let reversed = rank::back_edges(local_sizes.len(), &local_edges);
+    let local_hints: Vec<Option<(f64, f64)>> = component
+        .nodes
+        .iter()
+        .map(|&v| hints.get(v).copied().flatten())
+        .collect();
+    let seeded = local_hints.iter().any(Option::is_some);
+    // An edge drawn pointing up before is reversed again, so that one new edge does not
+    // turn the choice of back edges, and with it the layers, upside down.
+    let upward: Vec<bool> = local_edges
+        .iter()
+        .map(|&(a, b)| match (local_hints[a], local_hints[b]) {
+            (Some((_, ya)), Some((_, yb))) => ya > yb,
+            _ => false,
+        })
+        .collect();
+    let oriented: Vec<(usize, usize)> = local_edges
+        .iter()
+        .zip(&upward)
+        .map(|(&(a, b), &up)| if up { (b, a) } else { (a, b) })
+        .collect();
+    let reversed: Vec<bool> = rank::back_edges(local_sizes.len(), &oriented)
+        .into_iter()
+        .zip(&upward)
+        .map(|(r, &up)| r != up)
+        .collect();
     let dag: Vec<(usize, usize)> = local_edges
         .iter()
         .zip(&reversed)
         .map(|(&(a, b), &r)| if r { (b, a) } else { (a, b) })
         .collect();
-    let layers = rank::layers(local_sizes.len(), &dag);
-    let layers = simplex::rank(local_sizes.len(), &dag, &layers);
+    // Near an old drawing, its layers stay (pushed down only where an edge needs it), rather
+    // than be optimised again from scratch.
+    let layers = match seeded {
+        true => rank::seeded_layers(local_sizes.len(), &dag, &levels(&local_hints)),
+        false => simplex::rank(
+            local_sizes.len(),
+            &dag,
+            &rank::layers(local_sizes.len(), &dag),
+        ),
+    };
     let mut graph =
         order::LayeredGraph::build(&local_sizes, &loops_per_node, &dag, &layers, options);
-    order::reduce_crossings(&mut graph);
-    let xs = place::coordinates(&graph, options);
+    let along = match seeded {
+        true => {
+            let keys = old_places(&graph, component, edges, &local_hints, old_routes);
+            graph.seed_order(&keys);
+            keys
+        }
+        false => Vec::new(),
+    };
+    order::reduce_crossings(&mut graph, seeded);
+    let xs = place::coordinates(&graph, options, seeded.then_some(&along[..]));
     let routed = route::routes(&graph, &xs, &local_sizes, &reversed, &loop_nodes, options);
 
     // Bounding box of nodes (with their self-loops) and routes, moved to the origin.
@@ -363,6 +476,190 @@ fn lay_out_component(
         width: max_x - min_x,
         height: max_y - min_y,
     }
+}
+
+/// Where each item of the layered graph was along its layer before: real nodes from their
+/// hints, dummies from the old route of their edge at the height their layer was drawn at.
+fn old_places(
+    graph: &order::LayeredGraph,
+    component: &Component,
+    edges: &[(usize, usize)],
+    hints: &[Option<(f64, f64)>],
+    old_routes: &OldRoutes,
+) -> Vec<Option<f64>> {
+    let mut keys: Vec<Option<f64>> = (0..graph.items.len())
+        .map(|v| hints.get(v).copied().flatten().map(|(x, _)| x))
+        .collect();
+    // The height each layer was drawn at: the median old height of its hinted nodes.
+    let mut heights: Vec<Vec<f64>> = vec![Vec::new(); graph.layers.len()];
+    for (v, hint) in hints.iter().enumerate() {
+        if let (Some((_, y)), Some(item)) = (hint, graph.items.get(v)) {
+            heights[item.layer].push(*y);
+        }
+    }
+    let heights: Vec<Option<f64>> = heights
+        .into_iter()
+        .map(|mut ys| {
+            ys.sort_by(f64::total_cmp);
+            ys.get(ys.len() / 2).copied()
+        })
+        .collect();
+    // Parallel edges take the old routes of their ends in order.
+    let mut used: std::collections::BTreeMap<(usize, usize), usize> = Default::default();
+    for (k, chain) in graph.chains.iter().enumerate() {
+        let Some(&e) = component.edges.get(k) else {
+            continue;
+        };
+        let ends = edges[e];
+        let nth = used.entry(ends).or_default();
+        let route = old_routes.get(&ends).and_then(|r| r.get(*nth));
+        *nth += 1;
+        let Some(route) = route else {
+            continue;
+        };
+        for &d in chain.iter().skip(1).take(chain.len().saturating_sub(2)) {
+            let y = heights.get(graph.items[d].layer).copied().flatten();
+            keys[d] = y.and_then(|y| x_at(route, y));
+        }
+    }
+    keys
+}
+
+/// Where a polyline crosses height `y` first.
+fn x_at(route: &[(f64, f64)], y: f64) -> Option<f64> {
+    route.windows(2).find_map(|s| {
+        let ((x0, y0), (x1, y1)) = (s[0], s[1]);
+        let (lo, hi) = (y0.min(y1), y0.max(y1));
+        if y < lo || y > hi {
+            return None;
+        }
+        Some(if (y1 - y0).abs() < 1e-9 {
+            x0
+        } else {
+            x0 + (x1 - x0) * (y - y0) / (y1 - y0)
+        })
+    })
+}
+
+/// The layer each hinted node was drawn in: its rank among the distinct `y` of the hints.
+fn levels(hints: &[Option<(f64, f64)>]) -> Vec<Option<usize>> {
+    let key = |y: f64| (y * 4.0).round() as i64;
+    let mut ys: Vec<i64> = hints.iter().flatten().map(|&(_, y)| key(y)).collect();
+    ys.sort_unstable();
+    ys.dedup();
+    hints
+        .iter()
+        .map(|h| h.map(|(_, y)| ys.partition_point(|&l| l < key(y))))
+        .collect()
+}
+
+/// True when every node of `component` has a hint and the hints are `placed` shifted.
+fn drawn_as_before(component: &Component, placed: &Placed, hints: &[Option<(f64, f64)>]) -> bool {
+    let mut shift = None;
+    component.nodes.iter().enumerate().all(|(local, &v)| {
+        let (Some((x, y)), Some(&(px, py))) =
+            (hints.get(v).copied().flatten(), placed.centres.get(local))
+        else {
+            return false;
+        };
+        let (dx, dy) = *shift.get_or_insert((x - px, y - py));
+        (x - px - dx).abs() < 1e-6 && (y - py - dy).abs() < 1e-6
+    })
+}
+
+/// Where a component goes so that its hinted nodes move least: the median of their
+/// displacements, so that the few nodes a change moves far do not drag the rest (`None`
+/// without hints).
+fn anchor(
+    component: &Component,
+    placed: &Placed,
+    hints: &[Option<(f64, f64)>],
+) -> Option<(f64, f64)> {
+    let (mut dx, mut dy): (Vec<f64>, Vec<f64>) = component
+        .nodes
+        .iter()
+        .zip(&placed.centres)
+        .filter_map(|(&v, &(px, py))| {
+            let (x, y) = hints.get(v).copied().flatten()?;
+            Some((x - px, y - py))
+        })
+        .unzip();
+    let median = |values: &mut Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    (!dx.is_empty()).then(|| (median(&mut dx), median(&mut dy)))
+}
+
+/// Components at their anchors, those with most nodes first, each where it was or at the
+/// nearest free spot (so the fewest nodes move); components without an anchor are
+/// shelf-packed below. Returns each box's top-left.
+fn pack_near(
+    boxes: &[(f64, f64)],
+    anchors: &[Option<(f64, f64)>],
+    nodes: &[usize],
+    gap: f64,
+) -> Vec<(f64, f64)> {
+    let mut offsets = vec![(0.0, 0.0); boxes.len()];
+    let mut placed: Vec<(f64, f64, f64, f64)> = Vec::new();
+    let mut order: Vec<usize> = (0..boxes.len()).filter(|&i| anchors[i].is_some()).collect();
+    order.sort_by(|&a, &b| {
+        let (ya, yb) = (
+            anchors[a].map_or(0.0, |p| p.1),
+            anchors[b].map_or(0.0, |p| p.1),
+        );
+        nodes[b]
+            .cmp(&nodes[a])
+            .then(ya.total_cmp(&yb))
+            .then(a.cmp(&b))
+    });
+    let overlaps = |(x, y, w, h): (f64, f64, f64, f64), p: &(f64, f64, f64, f64)| {
+        x < p.0 + p.2 + gap && p.0 < x + w + gap && y < p.1 + p.3 + gap && p.1 < y + h + gap
+    };
+    for i in order {
+        // Inside the drawing: a component that would stick out left or up is moved in
+        // (moving everything else out instead would move every unchanged node).
+        let (ax, ay) = anchors[i].unwrap_or_default();
+        let (ax, ay) = (ax.max(0.0), ay.max(0.0));
+        let (w, h) = boxes[i];
+        let free = |x: f64, y: f64| {
+            x >= 0.0 && y >= 0.0 && !placed.iter().any(|p| overlaps((x, y, w, h), p))
+        };
+        let (x, y) = if free(ax, ay) {
+            (ax, ay)
+        } else {
+            // The nearest free spot beside, above or below a placed box; below everything
+            // as a last resort.
+            let bottom = placed.iter().map(|p| p.1 + p.3 + gap).fold(0.0, f64::max);
+            placed
+                .iter()
+                .flat_map(|p| {
+                    [
+                        (p.0 - w - gap, ay),
+                        (p.0 + p.2 + gap, ay),
+                        (ax, p.1 - h - gap),
+                        (ax, p.1 + p.3 + gap),
+                    ]
+                })
+                .filter(|&(x, y)| free(x, y))
+                .min_by(|a, b| {
+                    let d = |(x, y): (f64, f64)| (x - ax).hypot(y - ay);
+                    d(*a).total_cmp(&d(*b))
+                })
+                .unwrap_or((ax, bottom))
+        };
+        placed.push((x, y, w, h));
+        offsets[i] = (x, y);
+    }
+    let rest: Vec<usize> = (0..boxes.len()).filter(|&i| anchors[i].is_none()).collect();
+    if !rest.is_empty() {
+        let bottom = placed.iter().map(|p| p.1 + p.3 + gap).fold(0.0, f64::max);
+        let shelf: Vec<(f64, f64)> = rest.iter().map(|&i| boxes[i]).collect();
+        for (&i, (x, y)) in rest.iter().zip(pack(&shelf, gap)) {
+            offsets[i] = (x, bottom + y);
+        }
+    }
+    offsets
 }
 
 /// Shelf packing: components in rows, each row as wide as the widest component or about the

@@ -128,6 +128,44 @@ impl LayeredGraph {
         self.renumber();
     }
 
+    /// Orders each layer as it was drawn before (`along[v]`: where item `v` was along its
+    /// layer). A dummy without a place of its own goes between where its edge's ends were;
+    /// any other item with none follows the item before it in the depth-first order.
+    pub fn seed_order(&mut self, along: &[Option<f64>]) {
+        let mut key: Vec<Option<f64>> = (0..self.items.len())
+            .map(|v| along.get(v).copied().flatten())
+            .collect();
+        for chain in &self.chains {
+            let (Some(&first), Some(&last)) = (chain.first(), chain.last()) else {
+                continue;
+            };
+            if let (Some(a), Some(b)) = (key[first], key[last]) {
+                let steps = (chain.len() - 1).max(1) as f64;
+                for (k, &d) in chain
+                    .iter()
+                    .enumerate()
+                    .skip(1)
+                    .take(chain.len().saturating_sub(2))
+                {
+                    key[d] = key[d].or(Some(a + (b - a) * k as f64 / steps));
+                }
+            }
+        }
+        for layer in &mut self.layers {
+            let mut last = f64::MIN;
+            let mut keyed: Vec<(f64, usize)> = layer
+                .iter()
+                .map(|&v| {
+                    last = key[v].unwrap_or(last);
+                    (last, v)
+                })
+                .collect();
+            keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+            *layer = keyed.into_iter().map(|(_, v)| v).collect();
+        }
+        self.renumber();
+    }
+
     fn renumber(&mut self) {
         for layer in &self.layers {
             for (i, &v) in layer.iter().enumerate() {
@@ -253,10 +291,16 @@ impl LayeredGraph {
 }
 
 /// Alternating barycenter sweeps with adjacent swaps; keeps the ordering with the fewest
-/// crossings seen. At most 24 sweeps, each O((V + D) log(V + D)).
-pub(super) fn reduce_crossings(graph: &mut LayeredGraph) {
+/// crossings seen. At most 48 sweeps, each O((V + D) log(V + D)). A `seeded` ordering (the
+/// one drawn before, with what is new slotted in) only gets adjacent swaps, which mend what
+/// the change crossed without reshuffling the rest.
+pub(super) fn reduce_crossings(graph: &mut LayeredGraph, seeded: bool) {
     let layer_count = graph.layers.len();
     if layer_count < 2 {
+        return;
+    }
+    if seeded {
+        graph.transpose();
         return;
     }
     let mut best = graph.crossings();

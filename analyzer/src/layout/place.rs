@@ -10,9 +10,17 @@ use super::order::LayeredGraph;
 use super::Options;
 
 const SWEEPS: usize = 12;
+/// How strongly a node is held where it was drawn before, against a neighbour's pull of 1.
+const ANCHOR: f64 = 200.0;
 
-/// The centre of every item along its layer. Cost: O(SWEEPS · (V + D + E')).
-pub(super) fn coordinates(graph: &LayeredGraph, options: &Options) -> Vec<f64> {
+/// The centre of every item along its layer; `anchors[v]`, where item `v` was drawn before,
+/// holds it there. Cost: O(SWEEPS · (V + D + E')).
+pub(super) fn coordinates(
+    graph: &LayeredGraph,
+    options: &Options,
+    anchors: Option<&[Option<f64>]>,
+) -> Vec<f64> {
+    let anchor = |v: usize| anchors.and_then(|a| a.get(v).copied().flatten());
     let mut x = vec![0.0; graph.items.len()];
     for layer in &graph.layers {
         let mut at = 0.0;
@@ -21,6 +29,21 @@ pub(super) fn coordinates(graph: &LayeredGraph, options: &Options) -> Vec<f64> {
                 at += gap(graph, layer[i - 1], v, options);
             }
             x[v] = at;
+        }
+        // Start from where the nodes were, as close as the order and gaps allow.
+        if layer.iter().any(|&v| anchor(v).is_some()) {
+            let targets: Vec<f64> = layer.iter().map(|&v| anchor(v).unwrap_or(x[v])).collect();
+            let weights: Vec<f64> = layer
+                .iter()
+                .map(|&v| if anchor(v).is_some() { 1.0 } else { 1e-3 })
+                .collect();
+            let gaps: Vec<f64> = layer
+                .windows(2)
+                .map(|p| gap(graph, p[0], p[1], options))
+                .collect();
+            for (&v, p) in layer.iter().zip(closest_ordered(&targets, &weights, &gaps)) {
+                x[v] = p;
+            }
         }
     }
     let layer_count = graph.layers.len();
@@ -36,7 +59,7 @@ pub(super) fn coordinates(graph: &LayeredGraph, options: &Options) -> Vec<f64> {
             (0..layer_count).rev().collect()
         };
         for l in order {
-            place_layer(graph, l, &mut x, use_up, use_down, options);
+            place_layer(graph, l, &mut x, (use_up, use_down), &anchor, options);
         }
     }
     x
@@ -64,8 +87,8 @@ fn place_layer(
     graph: &LayeredGraph,
     l: usize,
     x: &mut [f64],
-    use_up: bool,
-    use_down: bool,
+    (use_up, use_down): (bool, bool),
+    anchor: &impl Fn(usize) -> Option<f64>,
     options: &Options,
 ) {
     let Some(layer) = graph.layers.get(l) else {
@@ -88,6 +111,10 @@ fn place_layer(
                 sum += w * x[u];
                 total += w;
             }
+        }
+        if let Some(at) = anchor(v) {
+            sum += ANCHOR * at;
+            total += ANCHOR;
         }
         if total > 0.0 {
             targets.push(sum / total);

@@ -95,3 +95,35 @@ pub(super) fn layers(n: usize, dag: &[(usize, usize)]) -> Vec<usize> {
     }
     layer
 }
+
+/// Layers that keep where hinted nodes were (`levels`: the layer each was drawn in) as far as
+/// the edges allow: in topological order, each node goes to its old layer or just below its
+/// lowest predecessor, whichever is lower. Cost: O(V + E).
+pub(super) fn seeded_layers(
+    n: usize,
+    dag: &[(usize, usize)],
+    levels: &[Option<usize>],
+) -> Vec<usize> {
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut remaining = vec![0usize; n];
+    for &(a, b) in dag {
+        if a < n && b < n && a != b {
+            out[a].push(b);
+            remaining[b] += 1;
+        }
+    }
+    let mut layer: Vec<usize> = (0..n)
+        .map(|v| levels.get(v).copied().flatten().unwrap_or(0))
+        .collect();
+    let mut queue: VecDeque<usize> = (0..n).filter(|&v| remaining[v] == 0).collect();
+    while let Some(v) = queue.pop_front() {
+        for &w in &out[v] {
+            layer[w] = layer[w].max(layer[v] + 1);
+            remaining[w] -= 1;
+            if remaining[w] == 0 {
+                queue.push_back(w);
+            }
+        }
+    }
+    layer
+}
