@@ -110,6 +110,9 @@ pub fn layout(sizes: &[(f64, f64)], edges: &[(usize, usize)], options: &Options)
     layout_near(sizes, edges, options, &Previous::default())
 }
 
+/// Work per node and edge for mending old layers (see `simplex::rank_within`).
+const MEND_PER_ITEM: usize = 20;
+
 /// Old routes by their edge's ends (parallel edges in order), in top-down coordinates.
 type OldRoutes = std::collections::BTreeMap<(usize, usize), Vec<Vec<(f64, f64)>>>;
 
@@ -409,15 +412,15 @@ fn lay_out_component(
         .zip(&reversed)
         .map(|(&(a, b), &r)| if r { (b, a) } else { (a, b) })
         .collect();
-    // Near an old drawing, its layers stay (pushed down only where an edge needs it), rather
-    // than be optimised again from scratch.
+    // Near an old drawing, its layers stay (pushed down where an edge needs it) and are only
+    // mended, with a small budget, rather than optimised again from scratch.
+    let n = local_sizes.len();
     let layers = match seeded {
-        true => rank::seeded_layers(local_sizes.len(), &dag, &levels(&local_hints)),
-        false => simplex::rank(
-            local_sizes.len(),
-            &dag,
-            &rank::layers(local_sizes.len(), &dag),
-        ),
+        true => {
+            let old = rank::seeded_layers(n, &dag, &levels(&local_hints));
+            simplex::rank_within(n, &dag, &old, MEND_PER_ITEM)
+        }
+        false => simplex::rank(n, &dag, &rank::layers(n, &dag)),
     };
     let mut graph =
         order::LayeredGraph::build(&local_sizes, &loops_per_node, &dag, &layers, options);

@@ -45,6 +45,17 @@ struct Simplex {
 /// connected component, starting from the feasible `initial` ranking. Parallel edges count
 /// with their multiplicity.
 pub(super) fn rank(n: usize, dag: &[(usize, usize)], initial: &[usize]) -> Vec<usize> {
+    rank_within(n, dag, initial, BUDGET_PER_ITEM)
+}
+
+/// [`rank`] with `per_item` work per node and edge: a small budget mends a ranking that is
+/// nearly right (an old one after an edit) without reworking all of it.
+pub(super) fn rank_within(
+    n: usize,
+    dag: &[(usize, usize)],
+    initial: &[usize],
+    per_item: usize,
+) -> Vec<usize> {
     if n < 2 || dag.is_empty() || initial.len() != n {
         return initial.to_vec();
     }
@@ -81,7 +92,7 @@ pub(super) fn rank(n: usize, dag: &[(usize, usize)], initial: &[usize]) -> Vec<u
     }
     s.number();
     s.cut_values();
-    let mut budget = BUDGET_PER_ITEM * (s.n + s.edges.len());
+    let mut budget = per_item * (s.n + s.edges.len());
     let mut next = 0;
     while budget > 0 {
         let (leave, searched) = s.leaving_edge(&mut next);
