@@ -290,6 +290,9 @@ impl LayeredGraph {
     }
 }
 
+/// Items (nodes and dummies) up to which ordering also starts from the mirrored order.
+const MIRRORED_START_UP_TO: usize = 5_000;
+
 /// Alternating barycenter sweeps with adjacent swaps; keeps the ordering with the fewest
 /// crossings seen. At most 48 sweeps, each O((V + D) log(V + D)). A `seeded` ordering (the
 /// one drawn before, with what is new slotted in) only gets adjacent swaps, which mend what
@@ -303,6 +306,29 @@ pub(super) fn reduce_crossings(graph: &mut LayeredGraph, seeded: bool) {
         graph.transpose();
         return;
     }
+    // Two starts, as dot makes, where time allows: the depth-first order and its mirror
+    // image. Each converges to a different local optimum; the better one is kept.
+    let start = graph.layers.clone();
+    let (best, mut best_layers) = sweeps(graph);
+    if graph.items.len() <= MIRRORED_START_UP_TO {
+        graph.layers = start
+            .into_iter()
+            .map(|l| l.into_iter().rev().collect())
+            .collect();
+        graph.renumber();
+        let (mirrored, mirrored_layers) = sweeps(graph);
+        if mirrored < best {
+            best_layers = mirrored_layers;
+        }
+    }
+    graph.layers = best_layers;
+    graph.renumber();
+}
+
+/// Barycenter sweeps with adjacent swaps from the current order, until 8 sweeps in a row
+/// bring nothing (48 at most); the fewest crossings seen and their order.
+fn sweeps(graph: &mut LayeredGraph) -> (usize, Vec<Vec<usize>>) {
+    let layer_count = graph.layers.len();
     let mut best = graph.crossings();
     let mut best_layers = graph.layers.clone();
     let mut stale = 0;
@@ -332,6 +358,5 @@ pub(super) fn reduce_crossings(graph: &mut LayeredGraph, seeded: bool) {
             }
         }
     }
-    graph.layers = best_layers;
-    graph.renumber();
+    (best, best_layers)
 }
