@@ -67,6 +67,8 @@ enum GraphFormat {
     Json,
     Dot,
     Mermaid,
+    /// The drawing the web app shows, with its legend and finding marks.
+    Svg,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -133,6 +135,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 GraphFormat::Dot => export::dot(graph),
                 GraphFormat::Mermaid => export::mermaid(graph),
+                GraphFormat::Svg => drawing(&report),
             };
             print(|out| out.write_all(text.as_bytes()))?;
             Ok(ExitCode::SUCCESS)
@@ -201,4 +204,17 @@ pub(crate) fn quiet_on_broken_pipe(result: io::Result<()>) -> io::Result<()> {
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
+}
+
+/// The app's default view of `report` as a standalone SVG: every node laid out as the app
+/// lays it out, findings counted on what they are about, single points of failure outlined.
+fn drawing(report: &baton_analyzer::Report) -> String {
+    use baton_analyzer::view::{place::Place, scene, svg};
+    let scene = scene::build(report, &scene::ViewOptions::default());
+    let places: Vec<Place> = report
+        .findings
+        .iter()
+        .map(|d| Place::of(report, d))
+        .collect();
+    svg::standalone(&scene, &svg::Marks::of_findings(report, &places))
 }

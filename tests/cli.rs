@@ -292,6 +292,48 @@ fn baton_toml_sets_the_file_size_limit() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `baton graph --format svg` writes the drawing the app exports: the same scene, finding
+/// marks and legend, as one well-formed standalone SVG.
+#[test]
+fn graph_as_svg_is_the_apps_drawing() {
+    use baton_analyzer::view::{place::Place, scene, svg};
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/public/examples/image-pipeline"
+    );
+    let (code, stdout, stderr) = baton(&["graph", "--format", "svg", example]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("<?xml") && stdout.trim_end().ends_with("</svg>"));
+    // The app's export of the same files.
+    let mut paths: Vec<_> = std::fs::read_dir(example)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x != "md"))
+        .collect();
+    paths.sort();
+    let files: Vec<baton_analyzer::SourceFile> = paths
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            baton_analyzer::SourceFile::new(p.to_string_lossy(), text)
+        })
+        .collect();
+    let report = baton_analyzer::analyze(&files);
+    let drawn = scene::build(&report, &scene::ViewOptions::default());
+    let places: Vec<Place> = report
+        .findings
+        .iter()
+        .map(|d| Place::of(&report, d))
+        .collect();
+    let expected = svg::standalone(&drawn, &svg::Marks::of_findings(&report, &places));
+    assert_eq!(stdout.trim_end(), expected.trim_end());
+    assert_eq!(stdout.matches("data-node-id=").count(), 15);
+    assert_eq!(stdout.matches("data-edge-kind=").count(), 13);
+    assert!(stdout.contains(r#"<g class="legend""#));
+    // `collage` is the single point of failure: outlined, with its finding counted.
+    assert_eq!(stdout.matches(" spof").count(), 1, "one outlined node");
+}
+
 #[test]
 fn graph_reads_baton_toml_too() {
     let dir = std::env::temp_dir().join(format!("baton-graph-config-{}", std::process::id()));
@@ -359,6 +401,7 @@ fn output_into_a_closed_pipe_ends_quietly() {
         (&["check", "--format", "sarif", &example], 1),
         (&["graph", &example], 0),
         (&["graph", "--format", "dot", &example], 0),
+        (&["graph", "--format", "svg", &example], 0),
         (&["graph", "--format", "mermaid", &example], 0),
         (&["--help"], 0),
     ];

@@ -27,6 +27,7 @@ mod schedule;
 pub mod source;
 mod suppress;
 pub mod tree;
+pub mod view;
 
 pub use analysis::{analyze, analyze_with, Config, Report, Thresholds};
 pub use diagnostic::{Diagnostic, Related, Severity, StepRef, Subject, SubworkflowRef};

@@ -5,14 +5,12 @@
 //! live in `ui/`, browser plumbing in `io.rs`.
 
 pub mod crash;
+// The drawing is the analyzer's, so that the CLI writes the same SVG.
+pub use baton_analyzer::view::{key, place, scene, svg};
 pub mod examples;
 pub mod io;
-pub mod key;
 pub mod persist;
-pub mod place;
-pub mod scene;
 pub mod state;
-pub mod svg;
 mod ui;
 
 use leptos::prelude::*;

@@ -2,7 +2,7 @@
 //! them, and the user's view choices. Components read and write it through [`State`], which is
 //! `Copy` and provided as context.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use baton_analyzer::export::subject_name;
@@ -10,9 +10,7 @@ use baton_analyzer::graph::NodeKey;
 use baton_analyzer::layout::Direction;
 use baton_analyzer::metrics::{metrics, Metrics};
 use baton_analyzer::model::visit_steps;
-use baton_analyzer::{
-    analyze_with, Config, Report, ResourceId, ResourceKind, RuleId, Severity, SourceFile, Subject,
-};
+use baton_analyzer::{analyze_with, Config, Report, ResourceId, ResourceKind, SourceFile};
 use leptos::prelude::*;
 use petgraph::graph::NodeIndex;
 
@@ -30,8 +28,6 @@ pub struct Analyzed {
     pub places: Vec<Place>,
     /// What each finding is about, for people (same order).
     pub subjects: Vec<Option<String>>,
-    /// `(errors, warnings, infos)` per node.
-    pub counts: BTreeMap<SceneKey, (usize, usize, usize)>,
 }
 
 impl Analyzed {
@@ -52,24 +48,12 @@ impl Analyzed {
             .iter()
             .map(|d| subject_name(&report, d.subject))
             .collect();
-        let mut counts: BTreeMap<SceneKey, (usize, usize, usize)> = BTreeMap::new();
-        for (d, place) in report.findings.iter().zip(&places) {
-            for key in &place.nodes {
-                let c = counts.entry(key.clone()).or_default();
-                match d.severity {
-                    Severity::Error => c.0 += 1,
-                    Severity::Warning => c.1 += 1,
-                    Severity::Info => c.2 += 1,
-                }
-            }
-        }
         Analyzed {
             files,
             report,
             metrics,
             places,
             subjects,
-            counts,
         }
     }
 
@@ -215,15 +199,7 @@ impl State {
 
 fn marks(analyzed: &Analyzed, selection: &Selection, search: &str, heat: bool) -> Marks {
     let report = &analyzed.report;
-    let mut marks = Marks {
-        findings: analyzed.counts.clone(),
-        ..Marks::default()
-    };
-    for d in &report.findings {
-        if let (RuleId::SinglePointOfFailure, Subject::Node(n)) = (d.rule, d.subject) {
-            marks.spof.extend(SceneKey::of_node(report, n));
-        }
-    }
+    let mut marks = Marks::of_findings(report, &analyzed.places);
     match selection {
         Selection::None => {}
         Selection::Node(key) => {

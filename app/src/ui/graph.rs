@@ -280,50 +280,10 @@ fn Focus() -> impl IntoView {
 
 #[component]
 fn Legend() -> impl IntoView {
-    use baton_analyzer::graph::NodeKind::*;
-    let kinds = [
-        (Workflow, "workflow (double-click: steps)"),
-        (Service, "Cloud Run service"),
-        (Function, "Cloud Function"),
-        (RunJob, "Cloud Run job"),
-        (Trigger, "Eventarc trigger"),
-        (EventSource, "event source"),
-        (Queue, "Cloud Tasks queue"),
-        (Topic, "Pub/Sub topic"),
-        (Subscription, "subscription"),
-        (Job, "Scheduler job"),
-        (GoogleApi, "Google API"),
-        (External, "external endpoint"),
-        (Unresolved, "unresolved target"),
-    ];
-    let edges = [
-        ("sync-call", "synchronous call"),
-        ("publish", "asynchronous (event, message, task)"),
-        ("schedule", "schedule"),
-        ("dead-letter", "dead letter"),
-    ];
     view! {
         <details class="legend" data-testid="legend">
             <summary>"Legend"</summary>
-            <svg class="baton-graph" width="250" height=(kinds.len() * 24 + edges.len() * 22 + 16).to_string() aria-hidden="true">
-                {kinds.iter().enumerate().map(|(i, (kind, text))| {
-                    let y = 6 + i * 24;
-                    view! {
-                        <g class=format!("node node-{}", kind.as_str()) transform=format!("translate(4,{y})")>
-                            <rect class="shape" width="26" height="18" rx="4"></rect>
-                            <text class="name" x="36" y="13">{*text}</text>
-                        </g>
-                    }
-                }).collect_view()}
-                {edges.iter().enumerate().map(|(i, (kind, text))| {
-                    let y = 6 + kinds.len() * 24 + i * 22 + 10;
-                    view! {
-                        <g>
-                            <path class=format!("edge edge-{kind}") d=format!("M4 {y}H30")></path>
-                            <text class="legend-text" x="36" y=(y + 4).to_string()>{*text}</text>
-                        </g>
-                    }
-                }).collect_view()}
+            <svg class="baton-graph" width="250" height=svg::legend_height().to_string() aria-hidden="true" inner_html=svg::legend()>
             </svg>
             <p class="hint">"Outlined red: single point of failure. Faded steps: unreachable. Drag to pan, wheel to zoom."</p>
         </details>

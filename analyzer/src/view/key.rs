@@ -4,9 +4,9 @@
 //! [`NodeKey`]s, which stay the same when the files are edited and analysed again: an
 //! expanded workflow stays expanded, a selected node stays selected.
 
-use baton_analyzer::graph::{NodeKey, NodeKind};
-use baton_analyzer::model::{visit_steps, Step, Subworkflow, Workflow};
-use baton_analyzer::{Report, ResourceKind, StepRef};
+use crate::graph::{NodeKey, NodeKind};
+use crate::model::{visit_steps, Step, Subworkflow, Workflow};
+use crate::{Report, ResourceKind, StepRef};
 use petgraph::graph::NodeIndex;
 
 /// One node of the scene.

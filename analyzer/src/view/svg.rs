@@ -5,13 +5,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use baton_analyzer::graph::NodeKind;
-use baton_analyzer::layout::Point;
+use crate::graph::NodeKind;
+use crate::layout::Point;
 
 use petgraph::graph::EdgeIndex;
 
-use crate::key::SceneKey;
-use crate::scene::{label, Scene, SceneEdgeKind, SceneKind, SceneNode};
+use super::key::SceneKey;
+use super::place::Place;
+use super::scene::{label, Scene, SceneEdgeKind, SceneKind, SceneNode};
+use crate::{Report, RuleId, Severity, Subject};
 
 /// Per-node decorations and what is highlighted.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30,6 +32,27 @@ pub struct Marks {
 }
 
 impl Marks {
+    /// The marks of the findings alone (no selection, search or overlay): per node its
+    /// findings by severity, and the single points of failure outlined. `places[i]` is where
+    /// finding `i` of `report` is drawn.
+    pub fn of_findings(report: &Report, places: &[Place]) -> Marks {
+        let mut marks = Marks::default();
+        for (d, place) in report.findings.iter().zip(places) {
+            for key in &place.nodes {
+                let c = marks.findings.entry(key.clone()).or_default();
+                match d.severity {
+                    Severity::Error => c.0 += 1,
+                    Severity::Warning => c.1 += 1,
+                    Severity::Info => c.2 += 1,
+                }
+            }
+            if let (RuleId::SinglePointOfFailure, Subject::Node(n)) = (d.rule, d.subject) {
+                marks.spof.extend(SceneKey::of_node(report, n));
+            }
+        }
+        marks
+    }
+
     /// True when a search is on and `key` does not match it.
     fn dimmed(&self, key: &SceneKey) -> bool {
         self.matches.as_ref().is_some_and(|m| !m.contains(key))
@@ -41,15 +64,78 @@ pub fn render(scene: &Scene, marks: &Marks) -> String {
     draw(scene, marks, false)
 }
 
-/// A standalone SVG document of the whole graph, with its styles inside.
+/// A standalone SVG document of the whole graph, with its styles and legend inside: what the
+/// app exports and `baton graph --format svg` writes.
 pub fn standalone(scene: &Scene, marks: &Marks) -> String {
     draw(scene, marks, true)
 }
 
 const PAD: f64 = 24.0;
 
+/// What each node shape and edge style means: the app's legend panel and the legend of a
+/// standalone SVG are drawn from these.
+pub const LEGEND_NODES: &[(NodeKind, &str)] = &[
+    (NodeKind::Workflow, "workflow (double-click: steps)"),
+    (NodeKind::Service, "Cloud Run service"),
+    (NodeKind::Function, "Cloud Function"),
+    (NodeKind::RunJob, "Cloud Run job"),
+    (NodeKind::Trigger, "Eventarc trigger"),
+    (NodeKind::EventSource, "event source"),
+    (NodeKind::Queue, "Cloud Tasks queue"),
+    (NodeKind::Topic, "Pub/Sub topic"),
+    (NodeKind::Subscription, "subscription"),
+    (NodeKind::Job, "Scheduler job"),
+    (NodeKind::GoogleApi, "Google API"),
+    (NodeKind::External, "external endpoint"),
+    (NodeKind::Unresolved, "unresolved target"),
+];
+
+/// Edge classes and what they mean (see [`LEGEND_NODES`]).
+pub const LEGEND_EDGES: &[(&str, &str)] = &[
+    ("sync-call", "synchronous call"),
+    ("publish", "asynchronous (event, message, task)"),
+    ("schedule", "schedule"),
+    ("dead-letter", "dead letter"),
+];
+
+/// The legend's height in pixels.
+pub fn legend_height() -> f64 {
+    (LEGEND_NODES.len() * 24 + LEGEND_EDGES.len() * 22 + 16) as f64
+}
+
+/// The legend's shapes and lines with their texts, with its top-left at the origin.
+pub fn legend() -> String {
+    let mut out = String::new();
+    for (i, (kind, text)) in LEGEND_NODES.iter().enumerate() {
+        let _ = write!(
+            out,
+            r#"<g class="node node-{kind}" transform="translate(4,{y})"><rect class="shape" width="26" height="18" rx="4"></rect><text class="name" x="36" y="13">{text}</text></g>"#,
+            kind = kind.as_str(),
+            y = 6 + i * 24,
+        );
+    }
+    for (i, (kind, text)) in LEGEND_EDGES.iter().enumerate() {
+        let y = 6 + LEGEND_NODES.len() * 24 + i * 22 + 10;
+        let _ = write!(
+            out,
+            r#"<g><path class="edge edge-{kind}" d="M4 {y}H30"></path><text class="legend-text" x="36" y="{ty}">{text}</text></g>"#,
+            ty = y + 4,
+        );
+    }
+    out
+}
+
 fn draw(scene: &Scene, marks: &Marks, standalone: bool) -> String {
-    let (w, h) = (scene.width + 2.0 * PAD, scene.height + 2.0 * PAD);
+    // A standalone file carries its legend below the drawing.
+    let legend_space = if standalone {
+        legend_height() + PAD
+    } else {
+        0.0
+    };
+    let (w, h) = (
+        (scene.width + 2.0 * PAD).max(if standalone { 260.0 } else { 0.0 }),
+        scene.height + 2.0 * PAD + legend_space,
+    );
     let mut out = String::with_capacity(256 + scene.nodes.len() * 600);
     if standalone {
         out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -101,7 +187,7 @@ fn draw(scene: &Scene, marks: &Marks, standalone: bool) -> String {
             class.push_str(" dimmed");
         }
         let marker = match edge.kind {
-            SceneEdgeKind::Interaction(baton_analyzer::graph::EdgeKind::DeadLetter) => "dead",
+            SceneEdgeKind::Interaction(crate::graph::EdgeKind::DeadLetter) => "dead",
             _ => "arrow",
         };
         let _ = write!(
@@ -121,7 +207,16 @@ fn draw(scene: &Scene, marks: &Marks, standalone: bool) -> String {
     for node in &scene.nodes {
         draw_node(&mut out, node, marks);
     }
-    out.push_str("</g></svg>");
+    out.push_str("</g>");
+    if standalone {
+        let _ = write!(
+            out,
+            r#"<g class="legend" transform="translate(0,{y:.0})">{legend}</g>"#,
+            y = scene.height + PAD,
+            legend = legend(),
+        );
+    }
+    out.push_str("</svg>");
     out
 }
 
@@ -303,79 +398,6 @@ const STANDALONE_CSS: &str = include_str!("graph.css");
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::examples::EXAMPLES;
-    use crate::scene::{build, ViewOptions};
-
-    #[test]
-    fn every_node_and_edge_carries_its_hooks() {
-        let report = baton_analyzer::analyze(&EXAMPLES[0].sources());
-        let scene = build(&report, &ViewOptions::default());
-        let svg = standalone(&scene, &Marks::default());
-        assert!(svg.starts_with("<?xml"));
-        for n in report.graph.nodes() {
-            let id = &report.graph.node(n).id;
-            assert!(
-                svg.contains(&format!("data-node-id=\"{}\"", escape(id))),
-                "{id}"
-            );
-        }
-        assert_eq!(
-            svg.matches("data-edge-kind=").count(),
-            report.graph.graph.edge_count()
-        );
-        assert!(svg.contains("<style>"));
-    }
-
-    /// Marks name nodes by key, and a step's mark lands on that step's element.
-    #[test]
-    fn marks_land_on_the_keyed_nodes() {
-        let report = baton_analyzer::analyze(&EXAMPLES[0].sources());
-        let workflow = report.graph.find("workflow:image-pipeline").unwrap();
-        let options = ViewOptions {
-            expanded: [report.graph.node(workflow).key()].into(),
-            ..ViewOptions::default()
-        };
-        let scene = build(&report, &options);
-        let step = scene
-            .nodes
-            .iter()
-            .find(|n| n.name == "never_reached")
-            .unwrap();
-        let marks = Marks {
-            highlighted_nodes: [step.key.clone()].into(),
-            matches: Some([step.key.clone()].into()),
-            ..Marks::default()
-        };
-        let svg = render(&scene, &marks);
-        let element = format!(r#"data-node-id="{}""#, escape(&step.token));
-        let class = |line: &str| {
-            let start = line.rfind("<g class=\"").unwrap() + 10;
-            line[start..].split('"').next().unwrap().to_string()
-        };
-        let at = svg.find(&element).unwrap();
-        let own = class(&svg[..at]);
-        assert!(
-            own.contains("highlighted") && own.contains("match"),
-            "{own}"
-        );
-        assert_eq!(svg.matches(" highlighted").count(), 1);
-        // Every other node is dimmed by the search.
-        assert_eq!(svg.matches(" match").count(), 1);
-        let dimmed = svg.matches(r#" dimmed" data-node-id"#).count();
-        assert_eq!(dimmed, scene.nodes.len() - 1);
-    }
-
-    #[test]
-    fn names_are_text_only() {
-        assert_eq!(
-            escape(r#""><img src=x onerror=alert(1)>"#),
-            "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
-        );
-        assert_eq!(
-            escape("<script>'x'</script>"),
-            "&lt;script&gt;&#39;x&#39;&lt;/script&gt;"
-        );
-    }
 
     #[test]
     fn rounded_paths_keep_their_ends() {
