@@ -16,7 +16,7 @@ use petgraph::graph::NodeIndex;
 
 use crate::key::{SceneKey, StepKey};
 use crate::place::Place;
-use crate::scene::{build, Scene, ViewOptions};
+use crate::scene::{build_near, Scene, ViewOptions};
 use crate::svg::Marks;
 
 /// What the analyzer says about the loaded files.
@@ -109,11 +109,13 @@ impl State {
             arc_changed,
         );
         let view = RwSignal::new(ViewOptions::default());
+        // Each scene is laid out near the one before, so that expanding a workflow, focusing
+        // or loading a file moves what was already drawn as little as possible.
         let scene = Memo::new_with_compare(
-            move |_| {
+            move |previous: Option<&Arc<Scene>>| {
                 let (analyzed, view) = (analyzed.get(), view.get());
                 let start = now_ms();
-                let mut scene = build(&analyzed.report, &view);
+                let mut scene = build_near(&analyzed.report, &view, previous.map(|p| &**p));
                 scene.build_ms = now_ms() - start;
                 Arc::new(scene)
             },

@@ -139,3 +139,46 @@ fn labels_are_cut_and_inert() {
     assert_eq!(label(&long).chars().count(), MAX_LABEL + 1);
     assert_eq!(label("a\u{202e}b\nc"), "a b c");
 }
+
+/// Laid out next to the old scene, a focused view keeps its nodes where they were, and an
+/// unchanged view does not move at all; a view that is mostly new (a workflow expanded into
+/// its steps) is laid out afresh.
+#[test]
+fn a_new_view_keeps_the_old_one_still() {
+    let report = example();
+    let before = build(&report, &ViewOptions::default());
+    let moved = |after: &Scene| {
+        let both: Vec<f64> = before
+            .nodes
+            .iter()
+            .filter_map(|old| {
+                let new = after.node(&old.key)?;
+                Some((old.centre.x - new.centre.x).hypot(old.centre.y - new.centre.y) / old.width)
+            })
+            .collect();
+        both.iter().sum::<f64>() / both.len() as f64
+    };
+    let again = build_near(&report, &ViewOptions::default(), Some(&before));
+    assert_eq!(moved(&again), 0.0);
+    let focused = ViewOptions {
+        focus: Some((key(&report, "workflow:image-pipeline"), 2)),
+        ..ViewOptions::default()
+    };
+    let near = build_near(&report, &focused, Some(&before));
+    let fresh = build(&report, &focused);
+    assert!(near.nodes.len() < before.nodes.len());
+    assert!(
+        moved(&near) < 0.1 && moved(&near) < moved(&fresh),
+        "near {} fresh {}",
+        moved(&near),
+        moved(&fresh)
+    );
+    let expanded = ViewOptions {
+        expanded: BTreeSet::from([key(&report, "workflow:image-pipeline")]),
+        ..ViewOptions::default()
+    };
+    assert_eq!(
+        build_near(&report, &expanded, Some(&before)),
+        build(&report, &expanded)
+    );
+}

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use crate::flow::{FlowNode, SubworkflowFlow};
 use crate::graph::{EdgeKind, NodeKey, NodeKind};
-use crate::layout::{layout, Direction, Options, Point};
+use crate::layout::{layout_near, Direction, Options, Point, Previous};
 use crate::model::Workflow;
 use crate::Report;
 use petgraph::graph::{EdgeIndex, NodeIndex};
@@ -118,6 +118,8 @@ pub struct Scene {
     pub groups: Vec<Group>,
     pub width: f64,
     pub height: f64,
+    /// Which way it was laid out.
+    pub direction: Direction,
     /// How long building and laying out took, in milliseconds (measured by the caller).
     pub build_ms: f64,
     /// Position in `nodes` by key and by DOM token.
@@ -206,8 +208,25 @@ fn node_size(name: &str, kind: &str, step: bool) -> (f64, f64) {
 
 /// Builds and lays out the scene.
 pub fn build(report: &Report, options: &ViewOptions) -> Scene {
+    build_near(report, options, None)
+}
+
+/// [`build`], laid out near the `previous` scene when it had the same direction and drew most
+/// of what is drawn now: what is drawn in both keeps its place as far as the change allows (a
+/// node focused, a file edited), so the picture stays still. A scene that is mostly new (a
+/// workflow expanded into its steps) is laid out afresh: pinning the few old nodes would
+/// only distort it.
+pub fn build_near(report: &Report, options: &ViewOptions, previous: Option<&Scene>) -> Scene {
     let mut scene = assemble(report, options);
-    lay_out(&mut scene, options.direction);
+    let previous = previous.filter(|p| {
+        let known = scene
+            .nodes
+            .iter()
+            .filter(|n| p.node(&n.key).is_some())
+            .count();
+        p.direction == options.direction && known * 10 >= scene.nodes.len() * 9
+    });
+    lay_out(&mut scene, options.direction, previous);
     scene
 }
 
@@ -294,10 +313,34 @@ pub fn assemble(report: &Report, options: &ViewOptions) -> Scene {
 
 /// Places the nodes and routes the edges of `scene`, and draws a box around each expanded
 /// workflow's steps when it covers nothing else.
-fn lay_out(scene: &mut Scene, direction: Direction) {
+/// Where `previous` drew the nodes and edges of `scene`, matched by key.
+fn old_drawing(scene: &Scene, previous: &Scene) -> Previous {
+    let nodes = scene
+        .nodes
+        .iter()
+        .map(|n| previous.node(&n.key).map(|old| old.centre))
+        .collect();
+    let routes = previous
+        .edges
+        .iter()
+        .filter_map(|e| {
+            let (from, to) = (
+                &previous.nodes.get(e.from)?.key,
+                &previous.nodes.get(e.to)?.key,
+            );
+            let ends = (*scene.by_key.get(from)?, *scene.by_key.get(to)?);
+            Some((ends, e.points.clone()))
+        })
+        .collect();
+    Previous { nodes, routes }
+}
+
+fn lay_out(scene: &mut Scene, direction: Direction, previous: Option<&Scene>) {
     let sizes: Vec<(f64, f64)> = scene.nodes.iter().map(|n| (n.width, n.height)).collect();
     let pairs: Vec<(usize, usize)> = scene.edges.iter().map(|e| (e.from, e.to)).collect();
-    let laid = layout(&sizes, &pairs, &Options::with_direction(direction));
+    let old = previous.map(|p| old_drawing(scene, p)).unwrap_or_default();
+    let laid = layout_near(&sizes, &pairs, &Options::with_direction(direction), &old);
+    scene.direction = direction;
     for (node, centre) in scene.nodes.iter_mut().zip(&laid.nodes) {
         node.centre = *centre;
     }
