@@ -114,6 +114,18 @@ pub struct CallSite {
     pub step: usize,
 }
 
+impl CallSite {
+    /// The call as written, for messages: `` `call: name` ``, `` `name(...)` ``, ...
+    pub fn describe(&self) -> String {
+        match self.kind {
+            CallKind::Step => format!("`call: {}`", self.callee),
+            CallKind::Expression => format!("`{}(...)`", self.callee),
+            CallKind::RetryPredicate => format!("retry predicate `{}`", self.callee),
+            CallKind::RetryPolicy => format!("retry policy `{}`", self.callee),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct SubworkflowFlow<'a> {
     pub subworkflow: &'a Subworkflow,

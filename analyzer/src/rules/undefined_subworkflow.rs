@@ -1,6 +1,5 @@
 use super::{Checker, Rule};
 use crate::diagnostic::{Severity, Subject};
-use crate::flow::CallKind;
 use crate::library::{self, Kind};
 
 pub const RULE: Rule = Rule {
@@ -45,12 +44,7 @@ fn check(cx: &mut Checker<'_>) {
                 {
                     continue;
                 }
-                let how = match call.kind {
-                    CallKind::Step => format!("`call: {}`", call.callee),
-                    CallKind::Expression => format!("`{}(...)`", call.callee),
-                    CallKind::RetryPredicate => format!("retry predicate `{}`", call.callee),
-                    CallKind::RetryPolicy => format!("retry policy `{}`", call.callee),
-                };
+                let how = call.describe();
                 let message = format!(
                     "{how} names no subworkflow of `{}` and no expression helper",
                     wf.resource.name

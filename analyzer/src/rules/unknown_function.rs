@@ -1,6 +1,5 @@
 use super::{Checker, Rule};
 use crate::diagnostic::{Severity, Subject};
-use crate::flow::CallKind;
 use crate::library::{self, Suggestion};
 
 pub const RULE: Rule = Rule {
@@ -48,12 +47,7 @@ fn check(cx: &mut Checker<'_>) {
                 if !call.callee.contains('.') || library::lookup(&call.callee).is_some() {
                     continue;
                 }
-                let how = match call.kind {
-                    CallKind::Step => format!("`call: {}`", call.callee),
-                    CallKind::Expression => format!("`{}(...)`", call.callee),
-                    CallKind::RetryPredicate => format!("retry predicate `{}`", call.callee),
-                    CallKind::RetryPolicy => format!("retry policy `{}`", call.callee),
-                };
+                let how = call.describe();
                 let hint = match library::suggestion(&call.callee) {
                     Some(Suggestion::Function(name)) => format!("; did you mean `{name}`?"),
                     Some(Suggestion::Connector(prefix)) => {
