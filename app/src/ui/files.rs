@@ -16,27 +16,54 @@ fn is_load_error(rule: RuleId) -> bool {
     )
 }
 
-/// What file `i` holds: the kinds of resources defined in it, and the workflows whose source
-/// it is (a file Terraform reads with `file()` or `templatefile()`).
-fn summary(resources: &[Resource], i: usize) -> String {
-    let mut parts: Vec<String> = Vec::new();
+/// What each of `file_count` files holds, in one pass over the resources: the kinds of
+/// resources defined in it, counted (`120 pub/sub topics, 240 pub/sub subscriptions`), and
+/// the workflows whose source it is (a file Terraform reads with `file()` or
+/// `templatefile()`).
+pub fn summaries(resources: &[Resource], file_count: usize) -> Vec<String> {
+    let mut kinds: Vec<Vec<(&'static str, usize)>> = vec![Vec::new(); file_count];
+    let mut sources: Vec<Vec<&str>> = vec![Vec::new(); file_count];
     for resource in resources {
-        let part = match &resource.kind {
-            _ if resource.loc.file.0 as usize == i => resource.kind.label().to_string(),
-            ResourceKind::Workflow(w) if w.file.0 as usize == i => {
-                format!("source of workflow {}", resource.name)
+        if let Some(counts) = kinds.get_mut(resource.loc.file.0 as usize) {
+            let label = resource.kind.label();
+            match counts.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((label, 1)),
             }
-            _ => continue,
-        };
-        if !parts.contains(&part) {
-            parts.push(part);
         }
     }
-    if parts.is_empty() {
-        "nothing Baton reads".to_string()
-    } else {
-        parts.join(", ")
+    for resource in resources {
+        if let ResourceKind::Workflow(w) = &resource.kind {
+            if w.file != resource.loc.file {
+                if let Some(names) = sources.get_mut(w.file.0 as usize) {
+                    names.push(&resource.name);
+                }
+            }
+        }
     }
+    kinds
+        .into_iter()
+        .zip(sources)
+        .map(|(counts, names)| {
+            let mut parts: Vec<String> = counts
+                .into_iter()
+                .map(|(label, n)| match n {
+                    1 => label.to_string(),
+                    n => format!("{n} {label}s"),
+                })
+                .collect();
+            match names.as_slice() {
+                [] => {}
+                [one] => parts.push(format!("source of workflow {one}")),
+                many => parts.push(format!("source of {} workflows", many.len())),
+            }
+            if parts.is_empty() {
+                "nothing Baton reads".to_string()
+            } else {
+                parts.join(", ")
+            }
+        })
+        .collect()
 }
 
 #[component]
@@ -44,19 +71,24 @@ pub fn FilesPanel() -> impl IntoView {
     let state = state();
     let rows = move || {
         let analyzed = state.analyzed.get();
+        let summaries = summaries(&analyzed.report.workspace.resources, analyzed.files.len());
+        let mut errors_of: Vec<Vec<(u32, Severity, String)>> =
+            vec![Vec::new(); analyzed.files.len()];
+        for d in analyzed
+            .report
+            .findings
+            .iter()
+            .filter(|d| is_load_error(d.rule))
+        {
+            if let Some(errors) = errors_of.get_mut(d.loc.file.0 as usize) {
+                errors.push((d.loc.line, d.severity, d.message.clone()));
+            }
+        }
         analyzed
             .files
             .iter()
-            .enumerate()
-            .map(|(i, file)| {
-                let summary = summary(&analyzed.report.workspace.resources, i);
-                let errors: Vec<(u32, Severity, String)> = analyzed
-                    .report
-                    .findings
-                    .iter()
-                    .filter(|d| d.loc.file.0 as usize == i && is_load_error(d.rule))
-                    .map(|d| (d.loc.line, d.severity, d.message.clone()))
-                    .collect();
+            .zip(summaries.into_iter().zip(errors_of))
+            .map(|(file, (summary, errors))| {
                 let path = file.path.clone();
                 let remove_path = path.clone();
                 view! {
@@ -134,5 +166,33 @@ fn PasteBox() -> impl IntoView {
                 <button type="submit" data-testid="paste-add">"Add"</button>
             </form>
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summaries;
+    use baton_analyzer::{load, Limits, SourceFile};
+
+    #[test]
+    fn rows_count_kinds_once_each() {
+        let topics: String = (0..120)
+            .map(|i| format!("---\nname: projects/p/topics/t{i}\n"))
+            .collect();
+        let files = [
+            SourceFile::new(
+                "topics.yaml",
+                topics + "---\nname: projects/p/subscriptions/s\ntopic: projects/p/topics/t0\n",
+            ),
+            SourceFile::new("notes.yaml", "just: text\n"),
+        ];
+        let workspace = load(&files, &Limits::default());
+        assert_eq!(
+            summaries(&workspace.resources, files.len()),
+            [
+                "120 pub/sub topics, pub/sub subscription",
+                "nothing Baton reads"
+            ]
+        );
     }
 }
