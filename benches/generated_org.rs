@@ -7,30 +7,37 @@
 use std::fmt::Write;
 
 /// `(path, text)` pairs: `workflows` workflow files of about `steps` steps each, and
-/// `others` other resources (services, topics, subscriptions, queues, jobs, triggers).
+/// `others` other resources (services, topics, subscriptions, queues, jobs, triggers), in
+/// one folder per team (`teams/team-3/`, a workflow file each and the team's resources in
+/// files of at most 64 KiB under `infra/`), as an organisation keeps them.
 pub fn generate(workflows: usize, steps: usize, others: usize) -> Vec<(String, String)> {
+    let teams = (workflows / 10).clamp(1, 40);
     let mut files = Vec::new();
     for w in 0..workflows {
         files.push((
-            format!("wf/wf-{w}.workflows.yaml"),
+            format!("teams/team-{}/wf-{w}.workflows.yaml", w % teams),
             workflow(w, steps, others.max(1)),
         ));
     }
-    let mut resources = String::new();
+    let mut resources = vec![String::new(); teams];
     for r in 0..others {
-        if r > 0 {
-            resources.push_str("---\n");
+        let team = (r / 6) % teams;
+        let text = &mut resources[team];
+        if !text.is_empty() {
+            text.push_str("---\n");
         }
-        resources.push_str(&resource(r, workflows.max(1)));
-        if resources.len() > 64 * 1024 {
+        text.push_str(&resource(r, workflows.max(1)));
+        if text.len() > 64 * 1024 {
             files.push((
-                format!("res/resources-{r}.yaml"),
-                std::mem::take(&mut resources),
+                format!("teams/team-{team}/infra/resources-{r}.yaml"),
+                std::mem::take(text),
             ));
         }
     }
-    if !resources.is_empty() {
-        files.push(("res/resources-last.yaml".into(), resources));
+    for (team, text) in resources.into_iter().enumerate() {
+        if !text.is_empty() {
+            files.push((format!("teams/team-{team}/infra/resources.yaml"), text));
+        }
     }
     files
 }

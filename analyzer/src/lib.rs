@@ -42,9 +42,9 @@ pub struct Workspace {
     pub resources: Vec<Resource>,
     /// Loader findings (`parse-error`, `unrecognized-document`, `invalid-definition`).
     pub diagnostics: Vec<Diagnostic>,
-    /// The folder of each file, by [`FileId`]: resources that name no project are told
-    /// apart by it.
-    folders: Vec<String>,
+    /// The path of each file with `/` separators, by [`FileId`]: resources that name no
+    /// project are told apart by their folder.
+    paths: Vec<String>,
     /// The resources `gcloud` commands create, with their settings as written: two creations
     /// of one resource are compared (`conflicting-definition`).
     pub(crate) created: Vec<(ResourceId, Vec<(String, String)>)>,
@@ -55,9 +55,15 @@ impl Workspace {
         self.resources.get(id.index())
     }
 
+    /// The path of `file` as given, with `/` separators.
+    pub fn path(&self, file: FileId) -> &str {
+        self.paths.get(file.0 as usize).map_or("", String::as_str)
+    }
+
     /// The folder `file` is in, as its path gives it (`""` for a bare file name).
     pub fn folder(&self, file: FileId) -> &str {
-        self.folders.get(file.0 as usize).map_or("", String::as_str)
+        let path = self.path(file);
+        path.rsplit_once('/').map_or("", |(folder, _)| folder)
     }
 }
 
@@ -89,7 +95,7 @@ pub fn load(files: &[SourceFile], limits: &Limits) -> Workspace {
     let mut workspace = Workspace {
         resources: terraform.resources,
         diagnostics: terraform.diagnostics,
-        folders: Vec::with_capacity(files.len()),
+        paths: Vec::with_capacity(files.len()),
         created: Vec::new(),
     };
     let scripts = load::script::load(files, limits);
@@ -105,13 +111,12 @@ pub fn load(files: &[SourceFile], limits: &Limits) -> Workspace {
     for (i, file) in files.iter().enumerate() {
         let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
         let path = file.path.replace('\\', "/");
-        let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
-        workspace.folders.push(folder.to_string());
         let read_already = load::terraform::role(&path).is_some()
             || load::terraform::is_template(&path)
             || terraform.consumed.contains(&id)
             || scripts.consumed.contains(&id)
             || load::script::is_script(&path, &file.text);
+        workspace.paths.push(path);
         if read_already {
             continue;
         }

@@ -6,7 +6,7 @@
 
 pub mod crash;
 // The drawing is the analyzer's, so that the CLI writes the same SVG.
-pub use baton_analyzer::view::{key, place, scene, svg};
+pub use baton_analyzer::view::{folders, key, place, scene, svg};
 pub mod examples;
 pub mod io;
 pub mod persist;

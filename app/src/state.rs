@@ -14,9 +14,10 @@ use baton_analyzer::{analyze_with, Config, Report, ResourceId, ResourceKind, Sou
 use leptos::prelude::*;
 use petgraph::graph::NodeIndex;
 
+use crate::folders::Folders;
 use crate::key::{SceneKey, StepKey};
 use crate::place::Place;
-use crate::scene::{build_near, Scene, ViewOptions};
+use crate::scene::{build_near, Grouping, Scene, ViewOptions};
 use crate::svg::Marks;
 
 /// What the analyzer says about the loaded files.
@@ -28,6 +29,8 @@ pub struct Analyzed {
     pub places: Vec<Place>,
     /// What each finding is about, for people (same order).
     pub subjects: Vec<Option<String>>,
+    /// The folders a grouped overview closes.
+    pub folders: Folders,
 }
 
 impl Analyzed {
@@ -48,13 +51,29 @@ impl Analyzed {
             .iter()
             .map(|d| subject_name(&report, d.subject))
             .collect();
+        let folders = Folders::of(&report);
         Analyzed {
             files,
             report,
             metrics,
             places,
             subjects,
+            folders,
         }
+    }
+
+    /// The folders (by path) to open so that `key` is drawn as itself.
+    pub fn folders_around(&self, key: &SceneKey) -> Vec<String> {
+        let graph = &self.report.graph;
+        let node = match key {
+            SceneKey::Node(node) => graph.find_key(node),
+            SceneKey::Step(step) => graph.find_key(&step.workflow),
+            SceneKey::Folder(_) => None,
+        };
+        let chain = node.map(|n| self.folders.chain(n)).unwrap_or_default();
+        (chain.iter())
+            .filter_map(|&l| Some(self.folders.level(l)?.path.clone()))
+            .collect()
     }
 
     /// Indices of the findings placed on the node `key`.
@@ -147,6 +166,8 @@ impl State {
         self.view.update(|v| {
             v.expanded.clear();
             v.focus = None;
+            v.grouping = Grouping::Auto;
+            v.opened.clear();
         });
         self.example.set(example);
         self.files.set(files);
@@ -184,16 +205,44 @@ impl State {
         });
     }
 
+    /// Opens or closes the folder at `path` in the grouped overview.
+    pub fn toggle_folder(&self, path: &str) {
+        self.view.update(|v| {
+            if !v.opened.remove(path) {
+                v.opened.insert(path.to_string());
+            }
+        });
+    }
+
+    /// Opens the closed folders that hide any of `keys`, so that they are drawn.
+    fn reveal<'k>(&self, keys: impl IntoIterator<Item = &'k SceneKey>) {
+        let analyzed = self.analyzed.get_untracked();
+        let scene = self.scene.get_untracked();
+        let mut closed: Vec<String> = Vec::new();
+        for key in keys {
+            if scene.node(key).is_none() {
+                closed.extend(analyzed.folders_around(key));
+            }
+        }
+        let opened = self.view.with_untracked(|v| v.opened.clone());
+        closed.retain(|path| !opened.contains(path));
+        if !closed.is_empty() {
+            self.view.update(|v| v.opened.extend(closed));
+        }
+    }
+
     pub fn select_finding(&self, i: usize) {
         self.selection.set(Selection::Finding(i));
         let analyzed = self.analyzed.get_untracked();
         if let Some(place) = analyzed.places.get(i) {
+            self.reveal(&place.nodes);
             self.centre_on
                 .set(Some(place.nodes.iter().cloned().collect()));
         }
     }
 
     pub fn select_node(&self, key: SceneKey) {
+        self.reveal([&key]);
         self.centre_on.set(Some(vec![key.clone()]));
         self.selection.set(Selection::Node(key));
     }

@@ -26,6 +26,7 @@ fn a_finding_about_a_node_is_on_that_node_alone() {
         .map(|key| match key {
             SceneKey::Node(key) => key.name.as_str(),
             SceneKey::Step(_) => "a step",
+            SceneKey::Folder(_) => "a folder",
         })
         .collect();
     assert_eq!(names, ["collage"]);

@@ -1,5 +1,5 @@
-//! What a drawn node is, as a typed value: a node of the interaction graph, or one step of an
-//! expanded workflow. View options, the selection, highlights and finding placement all use
+//! What a drawn node is, as a typed value: a node of the interaction graph, one step of an
+//! expanded workflow, or a closed folder. View options, the selection, highlights and finding placement all use
 //! these keys, so nothing in the app builds or reads an id string. Keys are made of
 //! [`NodeKey`]s, which stay the same when the files are edited and analysed again: an
 //! expanded workflow stays expanded, a selected node stays selected.
@@ -16,6 +16,8 @@ pub enum SceneKey {
     Node(NodeKey),
     /// A step of a workflow shown as its steps.
     Step(StepKey),
+    /// A closed folder (or file) of a grouped overview, by path (see `folders`).
+    Folder(String),
 }
 
 /// A step: by position, not by name, since a workflow may reuse a step name.

@@ -12,6 +12,7 @@ use crate::Report;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
+use super::folders::{summary, Folders};
 use super::key::{definitions, SceneKey, StepKey};
 
 /// Longest name drawn in full; longer ones are cut (the full name is in the tooltip).
@@ -19,6 +20,9 @@ pub const MAX_LABEL: usize = 28;
 const CHAR_WIDTH: f64 = 7.4;
 const NODE_HEIGHT: f64 = 46.0;
 const STEP_HEIGHT: f64 = 30.0;
+const FOLDER_HEIGHT: f64 = 62.0;
+/// A drawing of more nodes than this starts as the folder overview.
+pub const GROUP_ABOVE: usize = 150;
 
 /// The user's choices that change what is drawn.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28,6 +32,30 @@ pub struct ViewOptions {
     pub expanded: BTreeSet<NodeKey>,
     /// Show only the nodes at most `hops` edges (either way) from this node.
     pub focus: Option<(NodeKey, usize)>,
+    pub grouping: Grouping,
+    /// Folders (by path) shown as their contents when grouped.
+    pub opened: BTreeSet<String>,
+}
+
+/// Whether folders are drawn closed, as one box each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Grouping {
+    /// Grouped when more than [`GROUP_ABOVE`] nodes would be drawn.
+    #[default]
+    Auto,
+    Folders,
+    Flat,
+}
+
+impl Grouping {
+    /// Whether a drawing of `nodes` graph nodes is grouped.
+    pub fn groups(self, nodes: usize) -> bool {
+        match self {
+            Grouping::Auto => nodes > GROUP_ABOVE,
+            Grouping::Folders => true,
+            Grouping::Flat => false,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -36,6 +64,12 @@ pub enum SceneKind {
     /// A step of an expanded workflow.
     Step {
         reachable: bool,
+    },
+    /// A closed folder: the graph nodes in it (at every depth) and how many of each kind.
+    Folder {
+        path: String,
+        members: Vec<SceneKey>,
+        kinds: Vec<(NodeKind, usize)>,
     },
 }
 
@@ -57,6 +91,7 @@ impl SceneNode {
         match self.kind {
             SceneKind::Node(kind) => kind.as_str(),
             SceneKind::Step { .. } => "step",
+            SceneKind::Folder { .. } => "folder",
         }
     }
 
@@ -64,7 +99,7 @@ impl SceneNode {
     pub fn parent(&self) -> Option<&NodeKey> {
         match &self.key {
             SceneKey::Step(step) => Some(&step.workflow),
-            SceneKey::Node(_) => None,
+            SceneKey::Node(_) | SceneKey::Folder(_) => None,
         }
     }
 }
@@ -142,10 +177,11 @@ impl Scene {
         self.by_key = (self.nodes.iter().enumerate())
             .map(|(i, n)| (n.key.clone(), i))
             .collect();
-        // Graph node ids are unique; step tokens are numbered and must not take one of them.
+        // Graph node ids are unique, and so are folder tokens (`folder` is no node kind); step
+        // tokens are numbered and must not take one of them.
         self.by_token.clear();
         for (i, node) in self.nodes.iter().enumerate() {
-            if let SceneKey::Node(_) = node.key {
+            if let SceneKey::Node(_) | SceneKey::Folder(_) = node.key {
                 self.by_token.insert(node.token.clone(), i);
             }
         }
@@ -200,6 +236,15 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
+/// Longest summary line of a folder box.
+pub const MAX_SUMMARY: usize = 36;
+
+fn folder_size(name: &str, summary: &str) -> (f64, f64) {
+    let chars = (label(name).chars().count()).max(cut(summary, MAX_SUMMARY).chars().count());
+    let width = (chars as f64 * CHAR_WIDTH + 30.0).clamp(120.0, 300.0);
+    (width, FOLDER_HEIGHT)
+}
+
 fn node_size(name: &str, kind: &str, step: bool) -> (f64, f64) {
     let chars = label(name).chars().count().max(kind.len() + 5) as f64;
     let width = (chars * CHAR_WIDTH + 30.0).clamp(80.0, 260.0);
@@ -237,6 +282,8 @@ pub fn assemble(report: &Report, options: &ViewOptions) -> Scene {
     let mut scene = Scene::default();
     let mut drawn: HashMap<NodeIndex, usize> = HashMap::new();
     let mut expanded: HashMap<NodeIndex, Steps> = HashMap::new();
+    let folders = (options.grouping.groups(visible.len())).then(|| Folders::of(report));
+    let mut folder_nodes: HashMap<u32, usize> = HashMap::new();
 
     for n in graph.nodes() {
         if !visible.contains(&n) {
@@ -244,6 +291,24 @@ pub fn assemble(report: &Report, options: &ViewOptions) -> Scene {
         }
         let node = graph.node(n);
         let key = node.key();
+        if let Some((folders, level)) =
+            (folders.as_ref()).and_then(|f| Some((f, f.closed(n, &options.opened)?)))
+        {
+            let at = *folder_nodes
+                .entry(level)
+                .or_insert_with(|| add_folder(&mut scene, folders, level));
+            if let Some(SceneKind::Folder { members, kinds, .. }) =
+                scene.nodes.get_mut(at).map(|f| &mut f.kind)
+            {
+                members.push(SceneKey::Node(key));
+                match kinds.iter_mut().find(|(k, _)| *k == node.kind) {
+                    Some((_, count)) => *count += 1,
+                    None => kinds.push((node.kind, 1)),
+                }
+            }
+            drawn.insert(n, at);
+            continue;
+        }
         let workflows = match node.kind {
             NodeKind::Workflow if options.expanded.contains(&key) => definitions(report, n),
             _ => Vec::new(),
@@ -280,6 +345,9 @@ pub fn assemble(report: &Report, options: &ViewOptions) -> Scene {
             height,
         });
     }
+    // Edges to or from a closed folder are drawn once per pair of ends, with their count.
+    let is_folder = |at: usize| matches!(scene.nodes[at].kind, SceneKind::Folder { .. });
+    let mut between_folders: BTreeMap<(usize, usize), BTreeMap<EdgeKind, usize>> = BTreeMap::new();
     for e in graph.graph.edge_references() {
         let edge = e.weight();
         // An expanded workflow's edges start at the step that makes the call and end at its
@@ -297,6 +365,13 @@ pub fn assemble(report: &Report, options: &ViewOptions) -> Scene {
         let (Some(from), Some(to)) = (end(e.source(), true), end(e.target(), false)) else {
             continue;
         };
+        if is_folder(from) || is_folder(to) {
+            if from != to {
+                let kinds = between_folders.entry((from, to)).or_default();
+                *kinds.entry(edge.kind).or_default() += 1;
+            }
+            continue;
+        }
         scene.edges.push(SceneEdge {
             graph_edge: Some(e.id()),
             kind: SceneEdgeKind::Interaction(edge.kind),
@@ -307,8 +382,61 @@ pub fn assemble(report: &Report, options: &ViewOptions) -> Scene {
             points: Vec::new(),
         });
     }
+    for ((from, to), kinds) in between_folders {
+        scene.edges.push(folded_edge(from, to, &kinds));
+    }
+    for node in &mut scene.nodes {
+        if let SceneKind::Folder { kinds, .. } = &node.kind {
+            (node.width, node.height) = folder_size(&node.name, &summary(kinds));
+        }
+    }
     scene.index();
     scene
+}
+
+/// A closed folder's box, sized once its members are known.
+fn add_folder(scene: &mut Scene, folders: &Folders, level: u32) -> usize {
+    let path = folders
+        .level(level)
+        .map(|l| l.path.clone())
+        .unwrap_or_default();
+    scene.nodes.push(SceneNode {
+        key: SceneKey::Folder(path.clone()),
+        token: format!("folder:{path}"),
+        kind: SceneKind::Folder {
+            path,
+            members: Vec::new(),
+            kinds: Vec::new(),
+        },
+        name: folders.short_name(level),
+        centre: Point::default(),
+        width: 0.0,
+        height: FOLDER_HEIGHT,
+    });
+    scene.nodes.len() - 1
+}
+
+/// The interactions between two ends, one of them a closed folder, as one edge: drawn as
+/// their most common kind, labelled with every kind's count.
+fn folded_edge(from: usize, to: usize, kinds: &BTreeMap<EdgeKind, usize>) -> SceneEdge {
+    let most = kinds
+        .iter()
+        .max_by_key(|&(kind, n)| (*n, std::cmp::Reverse(*kind)));
+    let kind = most.map_or(EdgeKind::SyncCall, |(kind, _)| *kind);
+    let label = kinds
+        .iter()
+        .map(|(kind, n)| format!("{n} × {}", kind.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    SceneEdge {
+        graph_edge: None,
+        kind: SceneEdgeKind::Interaction(kind),
+        from,
+        to,
+        label,
+        soft: false,
+        points: Vec::new(),
+    }
 }
 
 /// Places the nodes and routes the edges of `scene`, and draws a box around each expanded

@@ -10,9 +10,10 @@ use crate::layout::Point;
 
 use petgraph::graph::EdgeIndex;
 
+use super::folders;
 use super::key::SceneKey;
 use super::place::Place;
-use super::scene::{label, Scene, SceneEdgeKind, SceneKind, SceneNode};
+use super::scene::{cut, label, Scene, SceneEdgeKind, SceneKind, SceneNode, MAX_SUMMARY};
 use crate::{Report, RuleId, Severity, Subject};
 
 /// Per-node decorations and what is highlighted.
@@ -53,9 +54,32 @@ impl Marks {
         marks
     }
 
-    /// True when a search is on and `key` does not match it.
-    fn dimmed(&self, key: &SceneKey) -> bool {
-        self.matches.as_ref().is_some_and(|m| !m.contains(key))
+    /// True when a search is on and `node` does not match it (a closed folder matches when
+    /// one of its nodes does).
+    fn dimmed(&self, node: &SceneNode) -> bool {
+        self.matches
+            .as_ref()
+            .is_some_and(|m| !any_member(node, |key| m.contains(key)))
+    }
+
+    /// `(errors, warnings, infos)` on `node`, or on the nodes of a closed folder.
+    fn findings_on(&self, node: &SceneNode) -> (usize, usize, usize) {
+        let of = |key: &SceneKey| self.findings.get(key).copied().unwrap_or_default();
+        match &node.kind {
+            SceneKind::Folder { members, .. } => members
+                .iter()
+                .map(of)
+                .fold((0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2)),
+            _ => of(&node.key),
+        }
+    }
+}
+
+/// Whether `test` holds for `node`, or for one of the nodes of a closed folder.
+fn any_member(node: &SceneNode, test: impl Fn(&SceneKey) -> bool) -> bool {
+    match &node.kind {
+        SceneKind::Folder { members, .. } => test(&node.key) || members.iter().any(test),
+        _ => test(&node.key),
     }
 }
 
@@ -183,7 +207,7 @@ fn draw(scene: &Scene, marks: &Marks, standalone: bool) -> String {
             class.push_str(" highlighted");
         }
         let (from, to) = (&scene.nodes[edge.from], &scene.nodes[edge.to]);
-        if marks.dimmed(&from.key) && marks.dimmed(&to.key) {
+        if marks.dimmed(from) && marks.dimmed(to) {
             class.push_str(" dimmed");
         }
         let marker = match edge.kind {
@@ -226,7 +250,7 @@ fn draw_node(out: &mut String, node: &SceneNode, marks: &Marks) {
     if let SceneKind::Step { reachable: false } = node.kind {
         class.push_str(" unreachable");
     }
-    if marks.highlighted_nodes.contains(&node.key) {
+    if any_member(node, |key| marks.highlighted_nodes.contains(key)) {
         class.push_str(" highlighted");
     }
     if marks.selected.as_ref() == Some(&node.key) {
@@ -236,8 +260,8 @@ fn draw_node(out: &mut String, node: &SceneNode, marks: &Marks) {
         class.push_str(" spof");
     }
     match &marks.matches {
-        Some(matches) if matches.contains(&node.key) => class.push_str(" match"),
-        Some(_) => class.push_str(" dimmed"),
+        Some(_) if marks.dimmed(node) => class.push_str(" dimmed"),
+        Some(_) => class.push_str(" match"),
         None => {}
     }
     let (w, h) = (node.width, node.height);
@@ -246,6 +270,7 @@ fn draw_node(out: &mut String, node: &SceneNode, marks: &Marks) {
         SceneKind::Node(NodeKind::GoogleApi | NodeKind::EventSource) => h / 2.0,
         SceneKind::Node(NodeKind::Queue | NodeKind::Topic | NodeKind::Subscription) => 4.0,
         SceneKind::Step { .. } => 6.0,
+        SceneKind::Folder { .. } => 3.0,
         _ => 8.0,
     };
     let heat = marks
@@ -259,14 +284,25 @@ fn draw_node(out: &mut String, node: &SceneNode, marks: &Marks) {
         r#"<g class="{class}" data-node-id="{id}" data-kind="{kind}" data-name="{name}" transform="translate({x:.1},{y:.1})" tabindex="-1"><title>{title}</title><rect class="shape{heat}" width="{w:.1}" height="{h:.1}" rx="{rx:.1}"/>"#,
         id = escape(&node.token),
         name = escape(&node.name),
-        title = escape(&format!("{} ({kind})", node.name)),
+        title = escape(&match &node.kind {
+            SceneKind::Folder {
+                path,
+                members,
+                kinds,
+            } => format!(
+                "{path}: {} nodes ({}); double-click to open",
+                members.len(),
+                folders::summary(kinds)
+            ),
+            _ => format!("{} ({kind})", node.name),
+        }),
     );
-    match node.kind {
+    match &node.kind {
         SceneKind::Node(k) => {
             let _ = write!(
                 out,
                 r#"<text class="badge" x="10" y="18">{badge}</text><text class="name" x="10" y="35">{name}</text>"#,
-                badge = badge(k),
+                badge = badge(*k),
                 name = escape(&label(&node.name)),
             );
         }
@@ -278,8 +314,18 @@ fn draw_node(out: &mut String, node: &SceneNode, marks: &Marks) {
                 name = escape(&label(&node.name)),
             );
         }
+        SceneKind::Folder { members, kinds, .. } => {
+            let _ = write!(
+                out,
+                r#"<text class="badge" x="10" y="17">▤ {n} nodes</text><text class="name" x="10" y="35">{name}</text><text class="summary" x="10" y="52">{summary}</text>"#,
+                n = members.len(),
+                name = escape(&label(&node.name)),
+                summary = escape(&cut(&folders::summary(kinds), MAX_SUMMARY)),
+            );
+        }
     }
-    if let Some(&(errors, warnings, infos)) = marks.findings.get(&node.key) {
+    {
+        let (errors, warnings, infos) = marks.findings_on(node);
         let (severity, count) = if errors > 0 {
             ("error", errors)
         } else if warnings > 0 {

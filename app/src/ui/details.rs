@@ -5,8 +5,12 @@ use baton_analyzer::source::line_text;
 use baton_analyzer::{Loc, SourceFile};
 use leptos::prelude::*;
 
+use std::collections::BTreeSet;
+
 use super::{file_line, state};
+use crate::folders::summary;
 use crate::key::{self, SceneKey};
+use crate::scene::SceneKind;
 use crate::state::{Analyzed, Selection};
 
 #[component]
@@ -19,6 +23,7 @@ pub fn Details() -> impl IntoView {
                 <p class="hint">"Click a node or a finding to see its details. Double-click a workflow to see its steps."</p>
             }
             .into_any(),
+            Selection::Node(SceneKey::Folder(path)) => folder_details(&a, &path).into_any(),
             Selection::Node(key) => node_details(&a, &key).into_any(),
             Selection::Finding(i) => finding_details(&a, i).into_any(),
         }
@@ -67,6 +72,56 @@ fn about(a: &Analyzed, key: &SceneKey) -> Option<About> {
                 terraform: None,
             })
         }
+        SceneKey::Folder(_) => None,
+    }
+}
+
+/// A closed folder of the overview: what it holds and its findings.
+fn folder_details(a: &Analyzed, path: &str) -> AnyView {
+    let state = state();
+    let key = SceneKey::Folder(path.to_string());
+    let scene = state.scene.get_untracked();
+    let Some(SceneKind::Folder { members, kinds, .. }) = scene.node(&key).map(|n| &n.kind) else {
+        return view! { <p class="hint">"This folder is open or gone."</p> }.into_any();
+    };
+    let members: BTreeSet<&SceneKey> = members.iter().collect();
+    let findings: Vec<usize> = (a.places.iter().enumerate())
+        .filter(|(_, p)| p.nodes.iter().any(|k| members.contains(k)))
+        .map(|(i, _)| i)
+        .collect();
+    let shown = findings.len().min(FOLDER_FINDINGS);
+    let list = findings[..shown]
+        .iter()
+        .filter_map(|&i| Some((i, a.report.findings.get(i)?)))
+        .map(|(i, d)| finding_button(i, d))
+        .collect_view();
+    let more = (findings.len() > shown)
+        .then(|| view! { <p class="hint">{format!("and {} more: open the folder to see them on the graph", findings.len() - shown)}</p> });
+    let open = path.to_string();
+    view! {
+        <h2 class="details-title" title=path.to_string()>{crate::scene::cut(path, 120)}</h2>
+        <p class="kind"><span class="tag">"folder"</span>" "{format!("{} nodes: {}", members.len(), summary(kinds))}</p>
+        <button type="button" data-testid="open-folder" on:click=move |_| state.toggle_folder(&open)>"Open folder"</button>
+        <h3>{format!("Findings ({})", findings.len())}</h3>
+        <ul class="node-findings">{list}</ul>
+        {more}
+    }
+    .into_any()
+}
+
+/// A folder's details list this many of its findings.
+const FOLDER_FINDINGS: usize = 50;
+
+fn finding_button(i: usize, d: &baton_analyzer::Diagnostic) -> impl IntoView {
+    let state = state();
+    view! {
+        <li>
+            <button type="button" class="finding" data-rule=d.rule.name() data-severity=d.severity.as_str()
+                on:click=move |_| state.select_finding(i)>
+                <span class=format!("sev {}", d.severity.as_str())>{d.severity.as_str()}</span>
+                " " <code>{d.rule.name()}</code> " " {d.message.clone()}
+            </button>
+        </li>
     }
 }
 
@@ -92,18 +147,24 @@ fn node_details(a: &Analyzed, key: &SceneKey) -> AnyView {
         .findings_on(key)
         .into_iter()
         .filter_map(|i| Some((i, a.report.findings.get(i)?)))
-        .map(|(i, d)| {
-            view! {
-                <li>
-                    <button type="button" class="finding" data-rule=d.rule.name() data-severity=d.severity.as_str()
-                        on:click=move |_| state.select_finding(i)>
-                        <span class=format!("sev {}", d.severity.as_str())>{d.severity.as_str()}</span>
-                        " " <code>{d.rule.name()}</code> " " {d.message.clone()}
-                    </button>
-                </li>
-            }
-        })
+        .map(|(i, d)| finding_button(i, d))
         .collect_view();
+    // The innermost opened folder the node is in, to close again.
+    let folder = a
+        .folders_around(key)
+        .into_iter()
+        .rev()
+        .find(|path| state.view.with_untracked(|v| v.opened.contains(path)));
+    let close = folder.map(|path| {
+        let title = format!("Draw {path} as one box again");
+        view! {
+            <button type="button" data-testid="close-folder" title=title
+                on:click=move |_| {
+                    state.view.update(|v| { v.opened.remove(&path); });
+                    state.selection.set(Selection::Node(SceneKey::Folder(path.clone())));
+                }>"Close its folder"</button>
+        }
+    });
     let workflow = match key {
         SceneKey::Node(node_key) if key.is_workflow() => Some(node_key.clone()),
         _ => None,
@@ -131,6 +192,7 @@ fn node_details(a: &Analyzed, key: &SceneKey) -> AnyView {
             </p>
         })}
         {expand}
+        {close}
         {source(&a.files, about.loc)}
         {metrics}
         <h3>"Findings"</h3>

@@ -10,6 +10,7 @@ use baton_analyzer::graph::NodeKind;
 
 use super::state;
 use crate::key::SceneKey;
+use crate::scene::Grouping;
 use crate::state::{Selection, State};
 use crate::svg;
 
@@ -55,9 +56,12 @@ pub fn GraphView() -> impl IntoView {
         show(0.0, 0.0, scene.width + 2.0 * PAD, scene.height + 2.0 * PAD);
     };
     // A new drawing is fitted; a selection is centred.
+    // (unless the change is to show a selection, which is centred instead)
     Effect::new(move |_| {
         state.scene.track();
-        request_animation_frame(fit);
+        if state.centre_on.get_untracked().is_none() {
+            request_animation_frame(fit);
+        }
     });
     Effect::new(move |_| {
         let Some(keys) = state.centre_on.get() else {
@@ -89,7 +93,10 @@ pub fn GraphView() -> impl IntoView {
             .fold(f64::MIN, f64::max)
             + PAD;
         let margin = 120.0;
-        request_animation_frame(move || show(x0 - margin, y0 - margin, x1 + margin, y1 + margin));
+        request_animation_frame(move || {
+            show(x0 - margin, y0 - margin, x1 + margin, y1 + margin);
+            state.centre_on.set(None);
+        });
     });
 
     let zoom_by = move |factor: f64, cx: f64, cy: f64| {
@@ -146,12 +153,12 @@ pub fn GraphView() -> impl IntoView {
             click(ev.target());
         }
     };
-    let on_dblclick = move |ev: leptos::ev::MouseEvent| {
-        if let Some(SceneKey::Node(workflow)) = node_at(state, ev.target()) {
-            if workflow.kind == NodeKind::Workflow {
-                state.toggle_expanded(&workflow);
-            }
+    let on_dblclick = move |ev: leptos::ev::MouseEvent| match node_at(state, ev.target()) {
+        Some(SceneKey::Node(workflow)) if workflow.kind == NodeKind::Workflow => {
+            state.toggle_expanded(&workflow);
         }
+        Some(SceneKey::Folder(path)) => state.toggle_folder(&path),
+        _ => {}
     };
     let transform = move || {
         let v = view.get();
@@ -166,6 +173,7 @@ pub fn GraphView() -> impl IntoView {
             <div class="canvas-bar">
                 <Search/>
                 <Focus/>
+                <Grouped/>
                 <span class="spacer"></span>
                 <button type="button" class="icon" title="Zoom in" aria-label="Zoom in"
                     on:click=move |_| { let (x, y) = centre(); zoom_by(1.25, x, y) }>"+"</button>
@@ -211,14 +219,14 @@ fn Search() -> impl IntoView {
         if ev.key() != "Enter" {
             return;
         }
+        // A match that is drawn comes first; one inside a closed folder opens it.
         let (marks, scene) = (state.marks.get_untracked(), state.scene.get_untracked());
-        let first = marks
-            .matches
-            .into_iter()
-            .flatten()
-            .find(|k| scene.node(k).is_some());
+        let matches = marks.matches.unwrap_or_default();
+        let first = (matches.iter())
+            .find(|k| scene.node(k).is_some())
+            .or_else(|| matches.iter().next());
         if let Some(key) = first {
-            state.select_node(key);
+            state.select_node(key.clone());
         }
     };
     view! {
@@ -274,6 +282,41 @@ fn Focus() -> impl IntoView {
                     <option value="3">"3 hops"</option>
                 </select>
             </label>
+        </div>
+    }
+}
+
+/// The folder overview: folders closed into boxes (the first view of a big workspace), or
+/// every node drawn.
+#[component]
+fn Grouped() -> impl IntoView {
+    let state = state();
+    let grouped = move || {
+        let scene = state.scene.get();
+        let folders_drawn = (scene.nodes.iter()).any(|n| matches!(n.key, SceneKey::Folder(_)));
+        folders_drawn || state.view.with(|v| v.grouping == Grouping::Folders)
+    };
+    let opened = move || state.view.with(|v| !v.opened.is_empty());
+    let toggle = move |_| {
+        let grouping = if grouped() {
+            Grouping::Flat
+        } else {
+            Grouping::Folders
+        };
+        state.view.update(|v| {
+            v.grouping = grouping;
+            v.opened.clear();
+        });
+    };
+    view! {
+        <div class="grouping" role="group" aria-label="Folders">
+            <button type="button" data-testid="group" aria-pressed=move || grouped().to_string()
+                title="Draw each folder as one box (double-click a box to open it)"
+                on:click=toggle>"Folders"</button>
+            <Show when=opened>
+                <button type="button" data-testid="fold-all" title="Close every opened folder"
+                    on:click=move |_| state.view.update(|v| v.opened.clear())>"Close all"</button>
+            </Show>
         </div>
     }
 }
