@@ -215,7 +215,9 @@ mod tests {
 
     #[test]
     fn common_path_is_the_file_or_the_deepest_shared_folder() {
-        let common = |paths: &[&str]| common_path(paths.iter().copied());
+        fn common<'a>(paths: &[&'a str]) -> Option<Common<'a>> {
+            common_path(paths.iter().copied())
+        }
         assert_eq!(
             common(&["a/b.yaml", "a/b.yaml"]),
             Some(Common::File("a/b.yaml"))
