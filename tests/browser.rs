@@ -17,11 +17,15 @@
 // Tests and benches fail loudly on what they did not expect.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../benches/generated_org.rs"]
+mod generated_org;
 #[path = "support/browser.rs"]
 mod support;
 
 use std::path::Path;
+use std::time::Duration;
 
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, WheelAction, WheelActions};
 use fantoccini::Locator;
 
 use serde_json::{json, Value};
@@ -580,7 +584,7 @@ async fn example_named_in_the_url_opens() -> Result<()> {
         page.js("location.hash = '#example=order-processing';", vec![])
             .await?;
         page.wait_count(NODES, 12).await?;
-        page.wait_for(r#"[data-testid=files] li.file[data-path^="order-processing/"]"#)
+        page.wait_for(r#"[data-testid=files] .file[data-path^="order-processing/"]"#)
             .await?;
         Ok(())
     })
@@ -963,6 +967,110 @@ async fn a_panic_shows_the_crash_page_with_the_workspace() -> Result<()> {
 }
 
 /// A folder removed when the test ends, however it ends.
+/// A generated organisation of more than 10,000 nodes, opened as a folder: the first view is
+/// its folder overview, in which a drag pans, the wheel zooms, a search finds a workflow
+/// inside a closed folder and opens it, and focus shows its neighbours; then every node is
+/// drawn at once, and the drawing still pans and zooms.
+#[tokio::test]
+#[ignore = "needs dist/ from `trunk build --release`: run by scripts/test.sh"]
+async fn a_ten_thousand_node_architecture_opens_as_an_overview_and_stays_usable() -> Result<()> {
+    run("ten-thousand-nodes", |page| async move {
+        let folder = TempDir(std::env::temp_dir().join(format!("baton-org-{}", std::process::id())));
+        for (path, text) in generated_org::generate(900, 14, 7200) {
+            let file = folder.0.join(path);
+            std::fs::create_dir_all(file.parent().ok_or("no folder")?)?;
+            std::fs::write(file, text)?;
+        }
+        page.open("").await?;
+        page.wait_count(NODES, DEFAULT_NODES.len()).await?;
+        page.click("[data-testid=clear-workspace]").await?;
+        page.wait_count(NODES, 0).await?;
+        page.find("[data-testid=folder-input]")
+            .await?
+            .send_keys(&folder.0.display().to_string())
+            .await?;
+        let loaded = "return /of [0-9]+ nodes/.test(document.querySelector('[data-testid=stats]').textContent);";
+        page.wait_until(loaded, Duration::from_secs(180)).await?;
+        let stats = page.text("[data-testid=stats]").await?;
+        let total: usize = (stats.split("of ").nth(1))
+            .and_then(|rest| rest.split(' ').next()?.parse().ok())
+            .ok_or_else(|| format!("no total in {stats}"))?;
+        assert!(total >= 10_000, "{stats}");
+        let boxes = page.count("g.node-folder").await?;
+        assert!(boxes >= 10, "{boxes} folder boxes: {stats}");
+        assert!(page.count(NODES).await? < 100, "{stats}");
+
+        // A drag pans by as much as the pointer moved; the wheel zooms in.
+        let viewport = page.find("[data-testid=viewport]").await?;
+        let (x0, y0, k0) = page.stage_transform().await?;
+        let drag = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement {
+                element: viewport.clone(),
+                duration: None,
+                x: 0.0,
+                y: 200.0,
+            })
+            .then(PointerAction::Down { button: 0 })
+            .then(PointerAction::MoveBy {
+                duration: Some(Duration::from_millis(100)),
+                x: 150.0,
+                y: -80.0,
+            })
+            .then(PointerAction::Up { button: 0 });
+        page.client.perform_actions(drag).await?;
+        let (x1, y1, k1) = page.stage_transform().await?;
+        assert!((x1 - x0 - 150.0).abs() < 2.0 && (y1 - y0 + 80.0).abs() < 2.0, "{x0},{y0} → {x1},{y1}");
+        assert_eq!(k1, k0);
+        let wheel = WheelActions::new("wheel".into()).then(WheelAction::Scroll {
+            duration: None,
+            x: 600,
+            y: 500,
+            delta_x: 0,
+            delta_y: -120,
+        });
+        page.client.perform_actions(wheel).await?;
+        let (_, _, k2) = page.stage_transform().await?;
+        assert!(k2 > k1 * 1.1, "zoom {k1} → {k2}");
+
+        // Search marks the closed folder that holds the workflow; Enter opens it and
+        // selects the workflow.
+        let search = page.find("[data-testid=search]").await?;
+        search.send_keys("wf-123").await?;
+        page.wait_count("g.node-folder.match", 1).await?;
+        assert!(page.count("g.node-folder.dimmed").await? >= boxes - 2);
+        search.send_keys("\u{E007}").await?;
+        page.wait_for(r#"g.selected[data-node-id^="workflow:wf-123"]"#)
+            .await?;
+        assert_eq!(page.text(".details-title").await?, "wf-123");
+
+        // Focus: the workflow and its neighbours alone, then everything again.
+        page.click("[data-testid=focus]").await?;
+        page.wait_until(
+            "return document.querySelectorAll('g[data-node-id]').length < 60;",
+            Duration::from_secs(30),
+        )
+        .await?;
+        assert_eq!(page.count(r#"g[data-node-id^="workflow:wf-123"]"#).await?, 1);
+        assert!(page.count("g.node-folder").await? == 0);
+        page.click("[data-testid=focus]").await?;
+        page.wait_for("g.node-folder").await?;
+
+        // Every node at once: still drawn, panned and zoomed.
+        page.click("[data-testid=group]").await?;
+        page.wait_until(
+            "return document.querySelectorAll('g[data-node-id]').length >= 10000;",
+            Duration::from_secs(120),
+        )
+        .await?;
+        let (_, _, k3) = page.stage_transform().await?;
+        page.click("button[aria-label='Zoom in']").await?;
+        let (_, _, k4) = page.stage_transform().await?;
+        assert!(k4 > k3 * 1.2, "zoom {k3} → {k4}");
+        Ok(())
+    })
+    .await
+}
+
 struct TempDir(std::path::PathBuf);
 
 impl Drop for TempDir {
@@ -976,7 +1084,7 @@ fn node_css(id: &str) -> String {
 }
 
 fn file_css(path: &str) -> String {
-    format!(r#"[data-testid=files] li.file[data-path="{path}"]"#)
+    format!(r#"[data-testid=files] .file[data-path="{path}"]"#)
 }
 
 fn sorted(items: &[&str]) -> Vec<String> {

@@ -29,7 +29,7 @@ pub const TIMEOUT: Duration = Duration::from_secs(20);
 
 pub const NODES: &str = "g[data-node-id]";
 pub const EDGES: &str = "path[data-edge-kind]";
-pub const FILES: &str = "[data-testid=files] li.file";
+pub const FILES: &str = "[data-testid=files] .file";
 
 /// A path in the repository.
 pub fn repo_path(path: &str) -> PathBuf {
@@ -194,6 +194,47 @@ impl Page {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Waits up to `timeout` until the script returns true.
+    pub async fn wait_until(&self, script: &str, timeout: Duration) -> Result<()> {
+        let start = Instant::now();
+        loop {
+            if self.js(script, vec![]).await? == Value::Bool(true) {
+                return Ok(());
+            }
+            if start.elapsed() > timeout {
+                return Err(format!("still not true after {timeout:?}: {script}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Runs `action` (script text) in the page and returns the milliseconds until the frame
+    /// after the page's answer is painted: the time a user waits for it.
+    pub async fn timed(&self, action: &str) -> Result<f64> {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+             const start = performance.now();
+             {action};
+             requestAnimationFrame(() => setTimeout(() => done(performance.now() - start)));"
+        );
+        let ms = self.js_async(&script, vec![]).await?;
+        ms.as_f64()
+            .ok_or_else(|| format!("no time from {action}: {ms}").into())
+    }
+
+    /// The page's `x, y, scale` of the drawing (the stage's CSS transform).
+    pub async fn stage_transform(&self) -> Result<(f64, f64, f64)> {
+        let t = self
+            .js(
+                "const m = new DOMMatrix(getComputedStyle(document.querySelector('.stage')).transform);
+                 return [m.e, m.f, m.a];",
+                vec![],
+            )
+            .await?;
+        let n = |i: usize| t[i].as_f64().ok_or_else(|| format!("no transform: {t}"));
+        Ok((n(0)?, n(1)?, n(2)?))
     }
 
     /// The `data-node-id` of every node drawn, sorted.

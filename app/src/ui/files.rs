@@ -6,6 +6,7 @@ use baton_analyzer::{RuleId, Severity, SourceFile};
 use leptos::prelude::*;
 
 use super::state;
+use super::virtual_list::VirtualList;
 use crate::persist;
 
 /// Findings that mean a file (or part of it) could not be read.
@@ -66,10 +67,31 @@ pub fn summaries(resources: &[Resource], file_count: usize) -> Vec<String> {
         .collect()
 }
 
+/// A file's row: its path, what it holds and its load errors.
+#[derive(Clone, Debug, PartialEq)]
+struct FileRow {
+    path: String,
+    summary: String,
+    errors: Vec<(u32, Severity, String)>,
+}
+
+/// Load errors listed under a file; the rest are counted.
+const ERRORS_SHOWN: usize = 3;
+const ROW_HEIGHT: f64 = 50.0;
+const ERROR_HEIGHT: f64 = 18.0;
+
+impl FileRow {
+    fn height(&self) -> f64 {
+        let lines =
+            self.errors.len().min(ERRORS_SHOWN) + usize::from(self.errors.len() > ERRORS_SHOWN);
+        ROW_HEIGHT + ERROR_HEIGHT * lines as f64
+    }
+}
+
 #[component]
 pub fn FilesPanel() -> impl IntoView {
     let state = state();
-    let rows = move || {
+    let rows = Memo::new(move |_| {
         let analyzed = state.analyzed.get();
         let summaries = summaries(&analyzed.report.workspace.resources, analyzed.files.len());
         let mut errors_of: Vec<Vec<(u32, Severity, String)>> =
@@ -84,33 +106,48 @@ pub fn FilesPanel() -> impl IntoView {
                 errors.push((d.loc.line, d.severity, d.message.clone()));
             }
         }
-        analyzed
-            .files
-            .iter()
+        (analyzed.files.iter())
             .zip(summaries.into_iter().zip(errors_of))
-            .map(|(file, (summary, errors))| {
-                let path = file.path.clone();
-                let remove_path = path.clone();
-                view! {
-                    <li class="file" data-path=path.clone()>
-                        <div class="file-head">
-                            <code class="path" title=path.clone()>{path.clone()}</code>
-                            <button type="button" class="icon remove" title="Remove this file"
-                                aria-label=format!("Remove {path}")
-                                on:click=move |_| state.remove(&remove_path)>"×"</button>
-                        </div>
-                        <div class="file-kinds">{summary}</div>
-                        <ul class="file-errors">
-                            {errors.into_iter().map(|(line, severity, message)| view! {
-                                <li class=format!("file-error {}", severity.as_str()) data-line=line>
-                                    {format!("line {line}: {message}")}
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    </li>
-                }
+            .map(|(file, (summary, errors))| FileRow {
+                path: file.path.clone(),
+                summary,
+                errors,
             })
-            .collect_view()
+            .collect::<Vec<_>>()
+    });
+    let heights =
+        Signal::derive(move || rows.with(|rows| rows.iter().map(FileRow::height).collect()));
+    let row = move |i: usize| {
+        let Some(FileRow {
+            path,
+            summary,
+            errors,
+        }) = rows.with_untracked(|rows| rows.get(i).cloned())
+        else {
+            return ().into_any();
+        };
+        let remove_path = path.clone();
+        let more = errors.len().saturating_sub(ERRORS_SHOWN);
+        view! {
+            <div class="file" data-path=path.clone()>
+                <div class="file-head">
+                    <code class="path" title=path.clone()>{path.clone()}</code>
+                    <button type="button" class="icon remove" title="Remove this file"
+                        aria-label=format!("Remove {path}")
+                        on:click=move |_| state.remove(&remove_path)>"×"</button>
+                </div>
+                <div class="file-kinds" title=summary.clone()>{summary.clone()}</div>
+                <ul class="file-errors">
+                    {errors.into_iter().take(ERRORS_SHOWN).map(|(line, severity, message)| view! {
+                        <li class=format!("file-error {}", severity.as_str()) data-line=line title=message.clone()>
+                            {format!("line {line}: {message}")}
+                        </li>
+                    }).collect_view()}
+                    {(more > 0).then(|| view! { <li class="file-error more">{format!("and {more} more in the findings")}</li> })}
+                </ul>
+            </div>
+        }
+        .into_any()
     };
     let count = move || state.files.with(Vec::len);
     view! {
@@ -125,7 +162,7 @@ pub fn FilesPanel() -> impl IntoView {
             <Show when=move || count() == 0>
                 <p class="empty">"Drop YAML or JSON definitions (or whole folders) anywhere, open them above, or paste one below."</p>
             </Show>
-            <ul class="file-list" data-testid="files">{rows}</ul>
+            <VirtualList heights=heights row=row class="file-list" testid="files"/>
             <PasteBox/>
         </section>
     }

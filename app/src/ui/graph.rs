@@ -23,6 +23,11 @@ struct View {
 }
 
 const PAD: f64 = 24.0;
+/// Small enough to fit 10,000 nodes in view.
+const MIN_ZOOM: f64 = 0.002;
+/// Below this zoom, texts would be unreadable: they are not drawn (level of detail), which
+/// also makes panning a big drawing cheap.
+const FAR: f64 = 0.4;
 
 #[component]
 pub fn GraphView() -> impl IntoView {
@@ -44,7 +49,7 @@ pub fn GraphView() -> impl IntoView {
     let show = move |x0: f64, y0: f64, x1: f64, y1: f64| {
         let (w, h) = size();
         let (bw, bh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
-        let k = ((w - 40.0) / bw).min((h - 40.0) / bh).clamp(0.05, 1.25);
+        let k = ((w - 40.0) / bw).min((h - 40.0) / bh).clamp(MIN_ZOOM, 1.25);
         view.set(View {
             x: w / 2.0 - k * (x0 + x1) / 2.0,
             y: h / 2.0 - k * (y0 + y1) / 2.0,
@@ -101,7 +106,7 @@ pub fn GraphView() -> impl IntoView {
 
     let zoom_by = move |factor: f64, cx: f64, cy: f64| {
         view.update(|v| {
-            let k = (v.k * factor).clamp(0.05, 4.0);
+            let k = (v.k * factor).clamp(MIN_ZOOM, 4.0);
             v.x = cx - (cx - v.x) * k / v.k;
             v.y = cy - (cy - v.y) * k / v.k;
             v.k = k;
@@ -184,14 +189,22 @@ pub fn GraphView() -> impl IntoView {
             <div class="viewport" node_ref=viewport data-testid="viewport"
                 on:wheel=on_wheel on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                 on:pointerleave=move |_| drag.set(None) on:dblclick=on_dblclick>
-                <div class="stage" style:transform=transform inner_html=move || markup.get()></div>
+                <div class="stage" class:far=move || view.with(|v| v.k < FAR) style:transform=transform
+                    inner_html=move || markup.get()></div>
                 <Show when=move || state.files.with(Vec::is_empty)>
                     <div class="empty-graph">"Nothing loaded yet: drop files or folders here, or pick an example."</div>
                 </Show>
             </div>
             <span class="stats" data-testid="stats">{move || {
                 let scene = state.scene.get();
-                format!("{} nodes · {} edges · laid out in {:.1} ms", scene.nodes.len(), scene.edges.len(), scene.build_ms)
+                let folders = scene.nodes.iter().any(|n| matches!(n.key, SceneKey::Folder(_)));
+                let overview = if folders {
+                    let total = state.analyzed.with(|a| a.report.graph.graph.node_count());
+                    format!(" · overview of {total} nodes")
+                } else {
+                    String::new()
+                };
+                format!("{} nodes · {} edges{overview} · laid out in {:.1} ms", scene.nodes.len(), scene.edges.len(), scene.build_ms)
             }}</span>
             <Legend/>
         </section>

@@ -8,6 +8,7 @@ pub mod graph;
 pub mod notice;
 pub mod theme;
 pub mod toolbar;
+pub mod virtual_list;
 
 use leptos::prelude::*;
 
