@@ -190,7 +190,8 @@ async fn layout_300() -> Result<()> {
         .await?;
         page.reload().await?;
         // A workspace this big opens as its folder overview: draw every node.
-        page.wait_for("[data-testid=group][aria-pressed=true]").await?;
+        page.wait_for("[data-testid=group][aria-pressed=true]")
+            .await?;
         page.click("[data-testid=group]").await?;
         for i in 0..RUNS * 2 {
             let button = if i % 2 == 0 {
